@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { CURRENT_SCHEMA_VERSION, EVENT_TYPES, SCHEMA_VERSIONS, eventSchemas, type Event, type EventType } from './events.ts';
+import { findCpr } from './primitives.ts';
+import { upcast } from './upcast.ts';
+
+/** One reason a line was rejected: where (a field path, or "line") and which rule it broke. */
+export interface Reason {
+  path: string;
+  rule: string;
+}
+
+export type Verdict =
+  | { ok: true; event: Event }
+  | { ok: false; reasons: Reason[] };
+
+export const formatReason = (r: Reason): string => `${r.path}: ${r.rule}`;
+
+const compiled = Object.fromEntries(
+  Object.entries(eventSchemas).map(([type, schema]) => [type, z.compile(schema)]),
+) as unknown as Record<EventType, z.ZodType<Event>>;
+
+const knownType = (t: unknown): t is EventType => typeof t === 'string' && Object.hasOwn(eventSchemas, t);
+
+// Quick pre-check on the raw text: only lines with a 10-digit run (or DDMMYY-XXXX) are walked for CPR numbers.
+const CPR_HINT = /(?<!\d)\d{6}-?\d{4}(?!\d)/;
+const CPR_ANYWHERE = /(?<!\d)\d{6}-?\d{4}(?!\d)/g;
+
+/** Replace CPR-like digit runs so a rejected line can be kept without keeping the number. */
+export const redactCpr = (raw: string): string => raw.replace(CPR_ANYWHERE, (m) => m.replace(/\d/g, 'X'));
+
+const at = (obj: unknown, path: readonly PropertyKey[]): unknown => {
+  let cur: unknown = obj;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+};
+
+const joinPath = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+
+function reasonsFromZod(error: z.ZodError, input: unknown): Reason[] {
+  const out: Reason[] = [];
+  for (const issue of error.issues) {
+    const path = joinPath(issue.path);
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push({ path: path ? `${path}.${key}` : key, rule: 'unknown field' });
+    } else if (issue.code === 'invalid_type' && at(input, issue.path) === undefined) {
+      out.push({ path, rule: 'required' });
+    } else {
+      out.push({ path: path || 'event', rule: issue.message });
+    }
+  }
+  return out;
+}
+
+/** Validate one NDJSON line. Never throws: every failure becomes a list of reasons. */
+export function validateLine(line: string): Verdict {
+  let input: unknown;
+  try {
+    input = JSON.parse(line);
+  } catch (err) {
+    const detail = err instanceof SyntaxError ? err.message : 'unparseable';
+    return { ok: false, reasons: [{ path: 'line', rule: `not valid JSON (${detail})` }] };
+  }
+  return validateValue(input, CPR_HINT.test(line));
+}
+
+/** Validate an already parsed value; `mayHoldCpr` false skips the CPR walk (the raw text had no candidate). */
+export function validateValue(input: unknown, mayHoldCpr = true): Verdict {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    const kind = Array.isArray(input) ? 'an array' : input === null ? 'null' : `a ${typeof input}`;
+    return { ok: false, reasons: [{ path: 'line', rule: `must be one JSON object per line, not ${kind}` }] };
+  }
+  const reasons: Reason[] = [];
+  if (mayHoldCpr) {
+    for (const path of findCpr(input)) reasons.push({ path, rule: 'looks like a CPR number; no CPR number may enter the pipeline' });
+  }
+  const record = input as Record<string, unknown>;
+  const version = record.schemaVersion;
+  if (version === undefined) reasons.push({ path: 'schemaVersion', rule: 'required' });
+  else if (typeof version !== 'number' || !Number.isInteger(version)) reasons.push({ path: 'schemaVersion', rule: 'must be an integer' });
+  else if (version > CURRENT_SCHEMA_VERSION || version < 1) {
+    reasons.push({ path: 'schemaVersion', rule: `unsupported schemaVersion ${version}; supported: ${SCHEMA_VERSIONS.join(", ")}` });
+  }
+  if (!knownType(record.type)) {
+    reasons.push(
+      record.type === undefined
+        ? { path: 'type', rule: 'required' }
+        : { path: 'type', rule: `unknown event type ${JSON.stringify(record.type)}; expected one of ${EVENT_TYPES.join(', ')}` },
+    );
+    return { ok: false, reasons };
+  }
+  if (reasons.length > 0) return { ok: false, reasons };
+  const current = upcast(record);
+  const result = compiled[record.type].safeParse(current);
+  if (!result.success) return { ok: false, reasons: reasonsFromZod(result.error, current) };
+  return { ok: true, event: result.data };
+}
