@@ -10,7 +10,7 @@ export interface Reason {
 }
 
 export type Verdict =
-  | { ok: true; event: Event }
+  | { ok: true; event: Event; /** true when the event was lifted from an older schemaVersion */ upcast: boolean }
   | { ok: false; reasons: Reason[] };
 
 export const formatReason = (r: Reason): string => `${r.path}: ${r.rule}`;
@@ -96,5 +96,5 @@ export function validateValue(input: unknown, mayHoldCpr = true): Verdict {
   const current = upcast(record);
   const result = compiled[record.type].safeParse(current);
   if (!result.success) return { ok: false, reasons: reasonsFromZod(result.error, current) };
-  return { ok: true, event: result.data };
+  return { ok: true, event: result.data, upcast: current !== record };
 }

@@ -1,0 +1,187 @@
+import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { once } from 'node:events';
+import { Option, type Command } from 'commander';
+import { z } from 'zod';
+import { openDatabase, resolvePaths, type Database } from '../consumers/database.ts';
+import { listDeadLetters } from '../consumers/deadLetters.ts';
+import { catchUp, ensureProjectionSchema, rebuild } from '../consumers/projector.ts';
+import { logEndPosition } from '../consumers/embeddedLogReader.ts';
+import { importLines } from '../producers/importer.ts';
+import { estimateEvents, simulate } from '../producers/simulator/index.ts';
+import { Event } from '../schemas/events.ts';
+import { Sel104Error } from '../schemas/errors.ts';
+import { isoDate } from '../schemas/primitives.ts';
+import { progressBar } from './progress.ts';
+import { formatTable } from './table.ts';
+
+interface GlobalOptions {
+  db: string;
+  log: 'embedded' | 'kafka';
+}
+
+const globals = (cmd: Command): GlobalOptions => cmd.optsWithGlobals() as GlobalOptions;
+
+function requireEmbedded(opts: GlobalOptions): void {
+  if (opts.log === 'kafka') throw new Sel104Error('SEL104_ERR_USAGE', '--log kafka is not available in this version; use the embedded log');
+}
+
+async function withDatabase<T>(opts: GlobalOptions, fn: (db: Database) => Promise<T>): Promise<T> {
+  requireEmbedded(opts);
+  const db = await openDatabase(resolvePaths({ db: opts.db }));
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+const parseWith = <T>(schema: z.ZodType<T>, name: string) => (value: string): T => {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new Sel104Error('SEL104_ERR_USAGE', `${name}: ${r.error.issues[0]?.message ?? 'invalid'} (got "${value}")`);
+  return r.data;
+};
+
+const positiveNumber = (name: string) => parseWith(z.coerce.number().positive('must be a positive number'), name);
+const integer = (name: string) => parseWith(z.coerce.number().int('must be a whole number'), name);
+const municipalityList = parseWith(
+  z.string().regex(/^\d{3}(,\d{3})*$/, 'must be comma-separated 3-digit municipality codes').transform((s) => s.split(',')),
+  '--municipalities',
+);
+
+async function writeAll(out: Writable, chunk: string): Promise<void> {
+  if (!out.write(chunk)) await once(out, 'drain');
+}
+
+export function commands(program: Command): void {
+  program
+    .command('simulate')
+    .description('write realistic, deterministic NDJSON events for Lejre (350) and Roskilde (265)')
+    .option('--municipalities <codes>', 'comma-separated municipality codes', municipalityList, ['350', '265'])
+    .option('--from <date>', 'first day (YYYY-MM-DD)', parseWith(isoDate, '--from'), '2019-01-01')
+    .option('--to <date>', 'last day (YYYY-MM-DD)', parseWith(isoDate, '--to'), '2025-12-31')
+    .option('--scale <n>', 'multiplies the number of citizens (≈60 is national)', positiveNumber('--scale'), 1)
+    .option('--seed <n>', 'random seed; the same seed gives the same output', integer('--seed'), 1)
+    .option('--out <file>', 'output file (default: stdout)')
+    .action(async (o: { municipalities: string[]; from: string; to: string; scale: number; seed: number; out?: string }) => {
+      if (o.from > o.to) throw new Sel104Error('SEL104_ERR_USAGE', `--from ${o.from} is after --to ${o.to}`);
+      const options = { municipalities: o.municipalities, from: o.from, to: o.to, scale: o.scale, seed: o.seed };
+      const out: Writable = o.out ? createWriteStream(o.out) : process.stdout;
+      const bar = o.out ? progressBar('simulate', estimateEvents(options), 'events') : progressBar('', 0, '');
+      let buf = '';
+      let n = 0;
+      for (const e of simulate(options)) {
+        buf += JSON.stringify(e) + '\n';
+        n++;
+        if (buf.length > 1 << 20) {
+          await writeAll(out, buf);
+          buf = '';
+          bar.update(n);
+        }
+      }
+      await writeAll(out, buf);
+      bar.stop();
+      if (o.out) {
+        out.end();
+        await once(out, 'finish');
+        process.stderr.write(`wrote ${n} events to ${o.out}\n`);
+      }
+    });
+
+  program
+    .command('import')
+    .description('validate NDJSON, append to the log and project; exit 0 all accepted, 3 some rejected, 2 bad usage, 1 failure')
+    .argument('<file>', 'an NDJSON file, or - for standard input')
+    .option('--json', 'print one JSON object {received, accepted, duplicates, rejected}')
+    .action(async (file: string, o: { json?: boolean }, cmd: Command) => {
+      let input: Readable;
+      let total = 0;
+      if (file === '-') input = process.stdin;
+      else {
+        if (!existsSync(file) || !statSync(file).isFile()) throw new Sel104Error('SEL104_ERR_FILE_NOT_FOUND', `no such file: ${file}`);
+        total = statSync(file).size;
+        input = createReadStream(file, { highWaterMark: 1 << 20 });
+      }
+      const result = await withDatabase(globals(cmd), async (db) => {
+        const bar = progressBar('import', total, 'bytes');
+        let bytes = 0;
+        const r = await importLines(db, input, {
+          source: file === '-' ? 'stdin' : file,
+          onBytes: (b) => bar.update((bytes += b)),
+        });
+        bar.stop();
+        return r;
+      });
+      const { received, accepted, duplicates, rejected } = result;
+      if (o.json) process.stdout.write(JSON.stringify({ received, accepted, duplicates, rejected }) + '\n');
+      else {
+        process.stdout.write(`received ${received}, accepted ${accepted}, duplicates ${duplicates}, rejected ${rejected}\n`);
+        for (const r of result.rejections.slice(0, 10)) {
+          process.stdout.write(`  line ${r.line}: ${r.reasons.map((x) => `${x.path}: ${x.rule}`).join('; ')}\n`);
+        }
+        if (rejected > 10) process.stdout.write(`  … ${rejected - 10} more\n`);
+        if (rejected > 0) process.stdout.write(`rejected lines are in the dead-letter store: sel104 dlq\n`);
+      }
+      process.exitCode = rejected > 0 ? 3 : 0;
+    });
+
+  program
+    .command('project')
+    .description('run the projector alone: catch up with the log, then follow it')
+    .option('--once', 'stop once caught up with the end of the log as it stood at start')
+    .option('--interval <ms>', 'poll interval while following', integer('--interval'), 500)
+    .action(async (o: { once?: boolean; interval: number }, cmd: Command) => {
+      await withDatabase(globals(cmd), async (db) => {
+        await ensureProjectionSchema(db.conn);
+        const end = await logEndPosition(db.conn);
+        const bar = progressBar('project', end, 'events');
+        const r = await catchUp(db.conn, { until: end, onProgress: (p) => bar.update(p.position) });
+        bar.stop();
+        process.stderr.write(`projected ${r.projected} events; projection at log position ${r.position}\n`);
+        if (o.once) return;
+        let stop = false;
+        const halt = () => (stop = true);
+        process.once('SIGINT', halt);
+        process.once('SIGTERM', halt);
+        while (!stop) {
+          await new Promise((res) => setTimeout(res, o.interval));
+          await catchUp(db.conn);
+        }
+      });
+    });
+
+  program
+    .command('rebuild')
+    .description('drop all projections and replay the whole log')
+    .action(async (_o: unknown, cmd: Command) => {
+      await withDatabase(globals(cmd), async (db) => {
+        const end = await logEndPosition(db.conn);
+        const bar = progressBar('rebuild', end, 'events');
+        const r = await rebuild(db.conn, { onProgress: (p) => bar.update(p.position) });
+        bar.stop();
+        process.stderr.write(`rebuilt projections from ${r.projected} events\n`);
+      });
+    });
+
+  program
+    .command('dlq')
+    .description('list rejected input: line, source, reasons, raw')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default(process.stdout.isTTY ? 'table' : 'json'))
+    .option('--limit <n>', 'at most this many (newest first)', integer('--limit'))
+    .action(async (o: { format: 'table' | 'json'; limit?: number }, cmd: Command) => {
+      const rows = await withDatabase(globals(cmd), (db) => listDeadLetters(db.conn, { limit: o.limit }));
+      if (o.format === 'json') process.stdout.write(JSON.stringify(rows) + '\n');
+      else {
+        const flat = rows.map((r) => ({ ...r, reasons: r.reasons.map((x) => `${x.path}: ${x.rule}`).join('; '), raw: r.raw.length > 60 ? `${r.raw.slice(0, 57)}...` : r.raw }));
+        process.stdout.write(formatTable(flat, ['receivedAt', 'source', 'line', 'reasons', 'raw']) + '\n');
+      }
+    });
+
+  program
+    .command('schema')
+    .description("print the events' JSON Schema (derived from the zod schemas)")
+    .action(() => {
+      const schema = z.toJSONSchema(Event, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' });
+      process.stdout.write(JSON.stringify({ title: 'sel104 event', ...schema }, null, 2) + '\n');
+    });
+}

@@ -1,0 +1,28 @@
+import { Command, CommanderError, Option } from 'commander';
+import { commands } from './commands.ts';
+import { toSel104Error } from '../schemas/errors.ts';
+
+/** `sel104`: one line per error, no stack traces, exit codes from the error catalogue. */
+const program = new Command()
+  .name('sel104')
+  .description('Event-sourced analytics and reporting for activity and social-contact offers (Serviceloven §104)')
+  .addOption(new Option('--db <path>', 'projection database (DuckDB file)').env('SEL104_DB').default('./data/sel104.duckdb'))
+  .addOption(new Option('--log <kind>', 'event log').choices(['embedded', 'kafka']).default('embedded'))
+  .showSuggestionAfterError()
+  .exitOverride()
+  .configureOutput({ outputError: (str, write) => write(`sel104: ${str.replace(/^error: /, '').trim()}\n`) });
+
+commands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // Help and version exit 0; every other parse error is bad usage (contract §3: exit 2).
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  }
+  const e = toSel104Error(err);
+  process.stderr.write(`sel104: ${e.message} [${e.code}]\n`);
+  if (process.env.SEL104_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  process.exit(e.exitCode);
+}

@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { toSel104Error } from '../schemas/errors.ts';
+
+export const DEFAULT_DB = './data/sel104.duckdb';
+
+export interface DatabasePaths {
+  /** The projection database (reports read it). */
+  db: string;
+  /** The embedded log's own DuckDB file: the source of truth. */
+  log: string;
+}
+
+/** The embedded log sits beside the projection: data/sel104.duckdb → data/sel104.log.duckdb. */
+export function resolvePaths({ db = process.env.SEL104_DB ?? DEFAULT_DB, log = process.env.SEL104_LOG_DB }: Partial<DatabasePaths> = {}): DatabasePaths {
+  const dbPath = resolve(db);
+  const logPath = resolve(log ?? dbPath.replace(/(\.duckdb)?$/, '.log.duckdb'));
+  return { db: dbPath, log: logPath };
+}
+
+export interface Database {
+  paths: DatabasePaths;
+  instance: DuckDBInstance;
+  conn: DuckDBConnection;
+  close(): void;
+}
+
+/**
+ * Opens the projection database with the log attached as `log`. One process owns both files
+ * (DuckDB locks them); a transaction writes to one of them only, which is how the log and the
+ * projection stay independent: the log commits first, the projection catches up.
+ */
+export async function openDatabase(paths: DatabasePaths, { memoryLimit = '1GB' } = {}): Promise<Database> {
+  mkdirSync(dirname(paths.db), { recursive: true });
+  mkdirSync(dirname(paths.log), { recursive: true });
+  try {
+    const instance = await DuckDBInstance.create(paths.db, { memory_limit: memoryLimit, preserve_insertion_order: 'true' });
+    const conn = await instance.connect();
+    await conn.run(`ATTACH '${paths.log.replaceAll("'", "''")}' AS log`);
+    return {
+      paths,
+      instance,
+      conn,
+      close() {
+        conn.closeSync();
+        instance.closeSync();
+      },
+    };
+  } catch (err) {
+    throw toSel104Error(err);
+  }
+}
+
+/** Runs a query and returns rows as plain JSON-compatible objects (BIGINT → string avoided for counts). */
+export async function queryRows<T = Record<string, unknown>>(conn: DuckDBConnection, sql: string, params?: DuckDBValue[]): Promise<T[]> {
+  const reader = await conn.runAndReadAll(sql, params);
+  return reader.getRowObjectsJS() as T[];
+}
+
+export async function queryValue<T = unknown>(conn: DuckDBConnection, sql: string, params?: DuckDBValue[]): Promise<T> {
+  const reader = await conn.runAndReadAll(sql, params);
+  return reader.getRowsJS()[0]?.[0] as T;
+}
+
+/** Runs `fn` inside BEGIN … COMMIT; rolls back on any error. */
+export async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    const out = await fn();
+    await conn.run('COMMIT');
+    return out;
+  } catch (err) {
+    await conn.run('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
