@@ -8,7 +8,6 @@ import { listDeadLetters } from '../consumers/deadLetters.ts';
 import { catchUp, ensureProjectionSchema, rebuild } from '../consumers/projector.ts';
 import { logEndPosition } from '../consumers/embeddedLogReader.ts';
 import { importLines } from '../producers/importer.ts';
-import { estimateEvents, simulate } from '../producers/simulator/index.ts';
 import { Event } from '../schemas/events.ts';
 import { Sel104Error } from '../schemas/errors.ts';
 import { isoDate } from '../schemas/primitives.ts';
@@ -64,6 +63,7 @@ export function commands(program: Command): void {
     .option('--seed <n>', 'random seed; the same seed gives the same output', integer('--seed'), 1)
     .option('--out <file>', 'output file (default: stdout)')
     .action(async (o: { municipalities: string[]; from: string; to: string; scale: number; seed: number; out?: string }) => {
+      const { estimateEvents, simulate } = await import('../producers/simulator/index.ts');
       if (o.from > o.to) throw new Sel104Error('SEL104_ERR_USAGE', `--from ${o.from} is after --to ${o.to}`);
       const options = { municipalities: o.municipalities, from: o.from, to: o.to, scale: o.scale, seed: o.seed };
       const out: Writable = o.out ? createWriteStream(o.out) : process.stdout;

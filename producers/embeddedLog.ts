@@ -5,6 +5,7 @@ import type { Reason } from '../schemas/validate.ts';
 
 /**
  * The embedded log: an append-only table in its own DuckDB file (attached as `log`).
+ * The envelope is kept in columns and `data` as JSON text, so the log holds each fact once.
  * Each accepted event is stored once with a gap-free, increasing position; an eventId seen
  * before is a duplicate and is not stored. Rejected lines go to `log.dead_letters` in the
  * same transaction as the accepted lines of their batch, so a crash keeps both or neither.
@@ -15,12 +16,14 @@ const LOG_DDL = [
     position BIGINT NOT NULL,
     event_id VARCHAR NOT NULL,
     type VARCHAR NOT NULL,
+    schema_version INTEGER NOT NULL,
     municipality VARCHAR NOT NULL,
     case_id VARCHAR,
     occurred_on DATE NOT NULL,
     recorded_at TIMESTAMPTZ NOT NULL,
     ingested_at TIMESTAMPTZ NOT NULL,
-    body VARCHAR NOT NULL
+    source VARCHAR,
+    data VARCHAR NOT NULL
   )`,
   `CREATE TABLE IF NOT EXISTS log.dead_letters (
     received_at TIMESTAMPTZ NOT NULL,
@@ -33,21 +36,13 @@ const LOG_DDL = [
 
 // Staging lives in the connection's temp catalog: it never reaches disk and is emptied per batch.
 const STAGING_DDL = [
-  `CREATE OR REPLACE TEMP TABLE log_staging (
-    line BIGINT, event_id VARCHAR, type VARCHAR, municipality VARCHAR, case_id VARCHAR,
-    occurred_on VARCHAR, recorded_at VARCHAR, body VARCHAR)`,
+  `CREATE OR REPLACE TEMP TABLE log_staging (body VARCHAR)`,
   `CREATE OR REPLACE TEMP TABLE dlq_staging (line BIGINT, reasons VARCHAR, raw VARCHAR)`,
 ];
 
 export interface AcceptedLine {
   line: number;
-  eventId: string;
-  type: string;
-  municipality: string;
-  caseId: string | undefined;
-  occurredOn: string;
-  recordedAt: string | undefined;
-  /** The event as JSON, as it will be replayed. */
+  /** The validated event as JSON (current schemaVersion). */
   body: string;
 }
 
@@ -96,17 +91,9 @@ export class EmbeddedLog {
   async append(source: string, ingestedAt: string, accepted: readonly AcceptedLine[], rejected: readonly RejectedLine[]): Promise<AppendResult> {
     const { conn } = this;
     if (accepted.length > 0) {
+      // One value per row crosses into DuckDB; the envelope is extracted there, set-based.
       const app = await conn.createAppender('log_staging', 'main', 'temp');
       for (const a of accepted) {
-        app.appendBigInt(BigInt(a.line));
-        app.appendVarchar(a.eventId);
-        app.appendVarchar(a.type);
-        app.appendVarchar(a.municipality);
-        if (a.caseId === undefined) app.appendNull();
-        else app.appendVarchar(a.caseId);
-        app.appendVarchar(a.occurredOn);
-        if (a.recordedAt === undefined) app.appendNull();
-        else app.appendVarchar(a.recordedAt);
         app.appendVarchar(a.body);
         app.endRow();
       }
@@ -127,17 +114,27 @@ export class EmbeddedLog {
       if (accepted.length > 0) {
         const res = await conn.run(
           `INSERT INTO log.events
-           SELECT $1 + row_number() OVER (ORDER BY s.line) AS position, s.event_id, s.type, s.municipality, s.case_id,
-                  CAST(s.occurred_on AS DATE), CAST(coalesce(s.recorded_at, $2) AS TIMESTAMPTZ),
-                  CAST($2 AS TIMESTAMPTZ), s.body
-           FROM temp.log_staging s ANTI JOIN log.events e ON e.event_id = s.event_id`,
+           SELECT $1 + row_number() OVER (ORDER BY s.r) AS position, s.j[1], s.j[2], CAST(s.j[3] AS INTEGER), s.j[4], s.j[5],
+                  CAST(s.j[6] AS DATE), CAST(coalesce(s.j[7], $2) AS TIMESTAMPTZ), CAST($2 AS TIMESTAMPTZ), s.j[8],
+                  CAST(json_extract(s.body, '$.data') AS VARCHAR)
+           FROM (
+             SELECT rowid AS r, body,
+                    json_extract_string(body, ['$.eventId', '$.type', '$.schemaVersion', '$.municipality', '$.caseId',
+                                               '$.occurredOn', '$.recordedAt', '$.source']) AS j
+             FROM temp.log_staging
+           ) s
+           ANTI JOIN log.events e ON e.event_id = s.j[1]`,
           [this.nextPosition - 1, ingestedAt],
         );
         n = res.rowsChanged;
       }
       if (rejected.length > 0) {
         await conn.run(
-          `INSERT INTO log.dead_letters SELECT CAST($1 AS TIMESTAMPTZ), $2, line, reasons, raw FROM temp.dlq_staging ORDER BY line`,
+          // The same line of the same source rejected again (an import re-run after a crash) is kept once.
+          `INSERT INTO log.dead_letters
+           SELECT CAST($1 AS TIMESTAMPTZ), $2, s.line, s.reasons, s.raw FROM temp.dlq_staging s
+           ANTI JOIN log.dead_letters d ON d.source = $2 AND d.line = s.line AND d.raw = s.raw
+           ORDER BY s.line`,
           [ingestedAt, source],
         );
       }

@@ -61,16 +61,7 @@ export function validateBatch(lines: readonly NumberedLine[]): ValidatedBatch {
       continue;
     }
     seen.add(e.eventId);
-    accepted.push({
-      line,
-      eventId: e.eventId,
-      type: e.type,
-      municipality: e.municipality,
-      caseId: 'caseId' in e ? e.caseId : undefined,
-      occurredOn: e.occurredOn,
-      recordedAt: e.recordedAt,
-      body: verdict.upcast ? JSON.stringify(e) : text,
-    });
+    accepted.push({ line, body: verdict.upcast ? JSON.stringify(e) : text });
   }
   return { accepted, rejected, duplicatesInBatch };
 }
@@ -80,23 +71,31 @@ export function validateBatch(lines: readonly NumberedLine[]): ValidatedBatch {
  * accepted, duplicate or rejected (with reasons, in the dead-letter store).
  */
 export async function importLines(db: Database, input: Readable, opts: ImportOptions): Promise<ImportResult> {
-  const { source, batchSize = 100_000, project = true, onBytes, onBatch, now = () => new Date(), maxRejectionsReported = 1000 } = opts;
+  const { source, batchSize = 250_000, project = true, onBytes, onBatch, now = () => new Date(), maxRejectionsReported = 1000 } = opts;
   const log = await EmbeddedLog.open(db.conn);
   if (project) await ensureProjectionSchema(db.conn);
   const counts: ImportCounts = { received: 0, accepted: 0, duplicates: 0, rejected: 0 };
   const rejections: ImportResult['rejections'] = [];
   let projectedPosition = 0;
+  // Pipeline: while DuckDB appends and projects batch k, JavaScript reads and validates batch k+1.
+  let pending: Promise<void> = Promise.resolve();
   for await (const lines of numberedLineBatches(input, batchSize, onBytes)) {
     const { accepted, rejected, duplicatesInBatch } = validateBatch(lines);
-    const res = await log.append(source, now().toISOString(), accepted, rejected);
-    counts.received += lines.length;
-    counts.accepted += res.accepted;
-    counts.duplicates += res.duplicates + duplicatesInBatch;
-    counts.rejected += res.rejected;
-    for (const r of rejected) if (rejections.length < maxRejectionsReported) rejections.push({ line: r.line, reasons: r.reasons });
-    if (project) projectedPosition = (await catchUp(db.conn)).position;
-    onBatch?.(counts);
+    await pending;
+    pending = (async () => {
+      const res = await log.append(source, now().toISOString(), accepted, rejected);
+      counts.received += lines.length;
+      counts.accepted += res.accepted;
+      counts.duplicates += res.duplicates + duplicatesInBatch;
+      counts.rejected += res.rejected;
+      for (const r of rejected) if (rejections.length < maxRejectionsReported) rejections.push({ line: r.line, reasons: r.reasons });
+      if (project) projectedPosition = (await catchUp(db.conn)).position;
+      onBatch?.(counts);
+    })();
+    // A failed batch must stop the import at once, not after the next batch has been read.
+    pending.catch(() => undefined);
   }
+  await pending;
   if (project) projectedPosition = (await catchUp(db.conn)).position;
   return { ...counts, rejections, logPosition: log.endPosition, projectedPosition };
 }

@@ -46,7 +46,7 @@ function reasonsFromZod(error: z.ZodError, input: unknown): Reason[] {
     const path = joinPath(issue.path);
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) out.push({ path: path ? `${path}.${key}` : key, rule: 'unknown field' });
-    } else if (issue.code === 'invalid_type' && at(input, issue.path) === undefined) {
+    } else if (issue.code !== 'custom' && issue.path.length > 0 && at(input, issue.path) === undefined) {
       out.push({ path, rule: 'required' });
     } else {
       out.push({ path: path || 'event', rule: issue.message });

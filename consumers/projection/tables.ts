@@ -8,7 +8,7 @@ import type { EventType } from '../../schemas/events.ts';
  */
 export interface Column {
   name: string;
-  /** JSON path inside the event, e.g. '$.data.offerId'. */
+  /** JSON path inside the event's data, e.g. '$.offerId'. */
   path: string;
   type: 'VARCHAR' | 'DATE' | 'INTEGER' | 'BOOLEAN' | 'VARCHAR[]';
 }
@@ -21,7 +21,7 @@ export interface Table {
   columns: Column[];
 }
 
-const c = (name: string, path: string, type: Column['type'] = 'VARCHAR'): Column => ({ name, path: `$.data.${path}`, type });
+const c = (name: string, path: string, type: Column['type'] = 'VARCHAR'): Column => ({ name, path: `$.${path}`, type });
 
 export const TABLES: readonly Table[] = [
   {
@@ -130,21 +130,21 @@ const extract = (col: Column, i: number): string => {
     case 'DATE': return `CAST(${v} AS DATE) AS ${col.name}`;
     case 'INTEGER': return `CAST(${v} AS INTEGER) AS ${col.name}`;
     case 'BOOLEAN': return `CAST(${v} AS BOOLEAN) AS ${col.name}`;
-    case 'VARCHAR[]': return `CAST(json(body) -> '${col.path}' AS VARCHAR[]) AS ${col.name}`;
+    case 'VARCHAR[]': return `CAST(json(data) -> '${col.path}' AS VARCHAR[]) AS ${col.name}`;
   }
 };
 
 /**
  * INSERT … SELECT for one table from a source relation with the log's columns
- * (event_id, position, type, municipality, case_id, occurred_on, recorded_at, body).
- * The body is parsed once per row: json_extract_string with a list of paths.
+ * (event_id, position, type, municipality, case_id, occurred_on, recorded_at, data).
+ * `data` is parsed once per row: json_extract_string with a list of paths.
  */
 export function insertSql(t: Table, source: string): string {
   const envelope = ['event_id', 'position', 'municipality', 'occurred_on', 'recorded_at', ...(t.caseEvent ? ['case_id'] : [])];
   const cols = [...envelope, ...t.columns.map((col) => col.name)];
   const paths = t.columns.map((col) => `'${col.path}'`).join(', ');
   const projected = [...envelope, ...t.columns.map(extract)];
-  const inner = t.columns.length > 0 ? `*, json_extract_string(body, [${paths}]) AS j` : '*';
+  const inner = t.columns.length > 0 ? `*, json_extract_string(data, [${paths}]) AS j` : '*';
   return `INSERT INTO ${t.name} (${cols.join(', ')})
 SELECT ${projected.join(', ')}
 FROM (SELECT ${inner} FROM ${source} WHERE type = '${t.type}')`;
