@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { openDatabase, resolvePaths, type Database } from '../consumers/database.ts';
 import { listDeadLetters } from '../consumers/deadLetters.ts';
 import { catchUp, ensureProjectionSchema, rebuild } from '../consumers/projector.ts';
-import { logEndPosition } from '../consumers/embeddedLogReader.ts';
+import { logEndPosition, logIdentity } from '../consumers/embeddedLogReader.ts';
 import { importLines } from '../producers/importer.ts';
 import { Event } from '../schemas/events.ts';
 import { Sel104Error } from '../schemas/errors.ts';
@@ -41,8 +41,8 @@ const parseWith = <T>(schema: z.ZodType<T>, name: string) => (value: string): T 
   return r.data;
 };
 
-const positiveNumber = (name: string) => parseWith(z.coerce.number().positive('must be a positive number'), name);
-const integer = (name: string) => parseWith(z.coerce.number().int('must be a whole number'), name);
+const positiveNumber = (name: string) => parseWith(z.coerce.number({ error: 'must be a positive number' }).positive('must be a positive number'), name);
+const integer = (name: string) => parseWith(z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number'), name);
 const municipalityList = parseWith(
   z.string().regex(/^\d{3}(,\d{3})*$/, 'must be comma-separated 3-digit municipality codes').transform((s) => s.split(',')),
   '--municipalities',
@@ -132,6 +132,7 @@ export function commands(program: Command): void {
     .option('--interval <ms>', 'poll interval while following', integer('--interval'), 500)
     .action(async (o: { once?: boolean; interval: number }, cmd: Command) => {
       await withDatabase(globals(cmd), async (db) => {
+        await logIdentity(db.conn);
         await ensureProjectionSchema(db.conn);
         const end = await logEndPosition(db.conn);
         const bar = progressBar('project', end, 'events');
@@ -155,6 +156,7 @@ export function commands(program: Command): void {
     .description('drop all projections and replay the whole log')
     .action(async (_o: unknown, cmd: Command) => {
       await withDatabase(globals(cmd), async (db) => {
+        await logIdentity(db.conn);
         const end = await logEndPosition(db.conn);
         const bar = progressBar('rebuild', end, 'events');
         const r = await rebuild(db.conn, { onProgress: (p) => bar.update(p.position) });

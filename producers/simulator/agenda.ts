@@ -18,6 +18,7 @@ export const Kind = {
   Reassess: 12,
   Forward: 13,
   Appeal: 14,
+  Continue82a: 15,
 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 

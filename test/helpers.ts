@@ -1,0 +1,51 @@
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDatabase, queryRows, resolvePaths, type Database } from '../consumers/database.ts';
+import { PROJECTION_TABLES } from '../consumers/projector.ts';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const BIN = join(ROOT, 'bin', 'sel104.js');
+
+/** A fresh directory for one test's DuckDB files; removed by the returned cleanup. */
+export function tempDir(prefix = 'sel104-'): { dir: string; db: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, db: join(dir, 'sel104.duckdb'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs the real CLI in a child process. */
+export function cli(args: string[], { db, input, env = {} }: { db?: string; input?: string; env?: Record<string, string> } = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, ...(db ? { SEL104_DB: db } : {}), ...env },
+    maxBuffer: 64 << 20,
+  });
+}
+
+export async function withDb<T>(db: string, fn: (d: Database) => Promise<T>): Promise<T> {
+  const d = await openDatabase(resolvePaths({ db }));
+  try {
+    return await fn(d);
+  } finally {
+    d.close();
+  }
+}
+
+/** Per projection table: row count and a digest of every row in position order. */
+export async function projectionDigest(db: string): Promise<Record<string, { rows: number; md5: string }>> {
+  return withDb(db, async ({ conn }) => {
+    const out: Record<string, { rows: number; md5: string }> = {};
+    for (const t of PROJECTION_TABLES) {
+      const [r] = await queryRows<{ n: bigint; h: string | null }>(
+        conn,
+        `SELECT count(*) AS n, md5(coalesce(string_agg(CAST(x AS VARCHAR), chr(10) ORDER BY x.position), '')) AS h FROM ${t} x`,
+      );
+      out[t] = { rows: Number(r!.n), md5: r!.h ?? '' };
+    }
+    return out;
+  });
+}

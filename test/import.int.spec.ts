@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../consumers/database.ts';
+import { ROOT, cli, projectionDigest, tempDir, withDb } from './helpers.ts';
+
+const FIXTURE = join(ROOT, 'test/fixtures/mixed.ndjson');
+
+describe('sel104 import (real DuckDB files on disk)', () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+  let first: ReturnType<typeof cli>;
+  beforeAll(() => {
+    first = cli(['import', FIXTURE, '--json'], { db: tmp.db });
+  });
+
+  it('accounts for every line: accepted, duplicate or rejected; exit 3 when some were rejected', () => {
+    // 14 lines: 6 good, line 8 repeats line 2's eventId, 7 bad (lines 4, 6, 7, 9, 10, 13, 14).
+    expect(first.stderr).toBe('');
+    expect(JSON.parse(first.stdout)).toEqual({ received: 14, accepted: 6, duplicates: 1, rejected: 7 });
+    expect(first.status).toBe(3);
+  });
+
+  it('keeps each rejected line in the dead-letter store with source, line, specific reasons and raw text', () => {
+    const dlq = cli(['dlq', '--format', 'json'], { db: tmp.db });
+    expect(dlq.status).toBe(0);
+    const rows = JSON.parse(dlq.stdout) as { line: number; source: string; reasons: { path: string; rule: string }[]; raw: string }[];
+    const byLine = new Map(rows.map((r) => [r.line, r]));
+    expect([...byLine.keys()].sort((a, b) => a - b)).toEqual([4, 6, 7, 9, 10, 13, 14]);
+    const reasons = (n: number) => byLine.get(n)!.reasons.map((r) => `${r.path}: ${r.rule}`);
+    expect(reasons(4)).toEqual(['data.grant.daysPerWeek: must be 1–5']);
+    expect(reasons(6)[0]).toMatch(/^line: not valid JSON/);
+    expect(reasons(7)).toEqual(['line: must be one JSON object per line, not an array']);
+    expect(reasons(9)).toEqual(['occurredOn: must be a real calendar date']);
+    expect(reasons(10)).toEqual(['data.note: unknown field']);
+    expect(reasons(13)).toContain('data.reason: looks like a CPR number; no CPR number may enter the pipeline');
+    expect(reasons(14)).toEqual(['schemaVersion: unsupported schemaVersion 3; supported: 1']);
+    expect(byLine.get(6)!.raw).toBe('not json at all');
+    expect(byLine.get(4)!.source).toBe(FIXTURE);
+    // The CPR number itself never enters the store.
+    expect(byLine.get(13)!.raw).not.toContain('010180-1234');
+    expect(byLine.get(13)!.raw).toContain('XXXXXX-XXXX');
+  });
+
+  it('accepts events for a case and an offer not seen yet, stamping ingestion time when recordedAt is absent', async () => {
+    await withDb(tmp.db, async ({ conn }) => {
+      const rows = await queryRows<{ case_id: string; offer_id: string; recorded_at: Date }>(
+        conn,
+        `SELECT case_id, offer_id, recorded_at FROM attendance WHERE event_id = 't-4'`,
+      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.offer_id).toBe('o-404');
+      expect(Date.now() - rows[0]!.recorded_at.getTime()).toBeLessThan(10 * 60_000);
+      const counts = await queryRows<{ t: string; n: bigint }>(
+        conn,
+        `SELECT 'applications' t, count(*) n FROM applications UNION ALL SELECT 'decisions', count(*) FROM decisions
+         UNION ALL SELECT 'attendance', count(*) FROM attendance UNION ALL SELECT 'offers', count(*) FROM offers
+         UNION ALL SELECT 'service_starts', count(*) FROM service_starts ORDER BY t`,
+      );
+      expect(Object.fromEntries(counts.map((r) => [r.t, Number(r.n)]))).toEqual({
+        applications: 1, attendance: 2, decisions: 1, offers: 1, service_starts: 1,
+      });
+    });
+  });
+
+  it('the same import again: all duplicates or rejected, no table changes, no new dead letters', async () => {
+    const before = await projectionDigest(tmp.db);
+    const dlqBefore = JSON.parse(cli(['dlq', '--format', 'json'], { db: tmp.db }).stdout) as unknown[];
+    const again = cli(['import', FIXTURE, '--json'], { db: tmp.db });
+    expect(JSON.parse(again.stdout)).toEqual({ received: 14, accepted: 0, duplicates: 7, rejected: 7 });
+    expect(await projectionDigest(tmp.db)).toEqual(before);
+    expect(JSON.parse(cli(['dlq', '--format', 'json'], { db: tmp.db }).stdout)).toHaveLength(dlqBefore.length);
+  });
+
+  it('rebuild replays the log into the same tables', async () => {
+    const before = await projectionDigest(tmp.db);
+    expect(before.attendance!.rows).toBe(2);
+    const r = cli(['rebuild'], { db: tmp.db });
+    expect(r.status).toBe(0);
+    expect(await projectionDigest(tmp.db)).toEqual(before);
+  });
+
+  it('reads standard input with -, and exits 0 when nothing was rejected', () => {
+    const good = readFileSync(FIXTURE, 'utf8').split('\n').slice(0, 3).join('\n');
+    const r = cli(['import', '-', '--json'], { db: tmp.db, input: good.replaceAll('"o-1"', '"o-9"').replace('"a-1"', '"a-9"').replace('"d-1"', '"d-9"') });
+    expect(JSON.parse(r.stdout)).toEqual({ received: 3, accepted: 3, duplicates: 0, rejected: 0 });
+    expect(r.status).toBe(0);
+  });
+});
+
+describe('CLI errors are one clear line with the catalogue exit code', () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+
+  it('a missing file is bad usage: exit 2, no stack trace', () => {
+    const r = cli(['import', '/nonexistent/events.ndjson'], { db: tmp.db });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/no such file: \/nonexistent\/events\.ndjson/);
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it('an unknown command or option is bad usage: exit 2', () => {
+    expect(cli(['imprt'], { db: tmp.db }).status).toBe(2);
+    const r = cli(['simulate', '--scale', 'many'], { db: tmp.db });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--scale: must be a positive number/);
+  });
+
+  it('rebuild with no log says what to do', () => {
+    const r = cli(['rebuild'], { db: tmp.db });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/the embedded log is empty/);
+  });
+
+  it('schema prints a JSON Schema naming all 17 event types', () => {
+    const r = cli(['schema']);
+    expect(r.status).toBe(0);
+    const schema = JSON.parse(r.stdout) as { oneOf?: { properties: { type: { const: string } } }[]; anyOf?: unknown[] };
+    const variants = (schema.oneOf ?? schema.anyOf) as { properties: { type: { const: string } } }[];
+    expect(variants.map((v) => v.properties.type.const).sort()).toHaveLength(17);
+  });
+});
