@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Integration tests each own a DuckDB file; two workers fit this 2-core machine.
     maxWorkers: 2,
+    reporters: ['default', './test/summaryReporter.ts'],
   },
 });

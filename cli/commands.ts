@@ -93,7 +93,8 @@ export function commands(program: Command): void {
     .description('validate NDJSON, append to the log and project; exit 0 all accepted, 3 some rejected, 2 bad usage, 1 failure')
     .argument('<file>', 'an NDJSON file, or - for standard input')
     .option('--json', 'print one JSON object {received, accepted, duplicates, rejected}')
-    .action(async (file: string, o: { json?: boolean }, cmd: Command) => {
+    .option('--batch-size <n>', 'lines per batch (one log transaction and one projection transaction each)', integer('--batch-size'), 250_000)
+    .action(async (file: string, o: { json?: boolean; batchSize: number }, cmd: Command) => {
       let input: Readable;
       let total = 0;
       if (file === '-') input = process.stdin;
@@ -107,6 +108,7 @@ export function commands(program: Command): void {
         let bytes = 0;
         const r = await importLines(db, input, {
           source: file === '-' ? 'stdin' : file,
+          batchSize: o.batchSize,
           onBytes: (b) => bar.update((bytes += b)),
         });
         bar.stop();

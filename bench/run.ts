@@ -1,0 +1,120 @@
+/**
+ * `npm run bench [-- --scale N]`: simulate at scale N (default 20), then in one run measure
+ * (a) `sel104 import` of that file into a fresh database, end to end, and
+ * (b) DuckDB's own read_ndjson of the same file into a table: the baseline on this machine now.
+ * Figures are ratios against the baseline because machines here are noisy.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'sel104.js');
+const OUT = join(ROOT, 'bench', 'out');
+const RESULTS = join(ROOT, 'bench', 'results.json');
+
+const { values } = parseArgs({
+  options: { scale: { type: 'string', default: '20' }, seed: { type: 'string', default: '1' } },
+});
+const scale = Number(values.scale);
+const seed = Number(values.seed);
+if (!(scale > 0)) throw new Error('--scale must be a positive number');
+
+interface Run {
+  seconds: number;
+  peakRssMB: number;
+  stdout: string;
+}
+
+/** Runs the CLI as a child, timing it and sampling its peak resident set (VmHWM) from /proc. */
+function runCli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    let peakKb = 0;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const sample = () => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peakKb = Math.max(peakKb, Number(m[1]));
+      } catch {
+        // the process has just exited
+      }
+    };
+    const timer = setInterval(sample, 25);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      if (code !== 0) reject(new Error(`sel104 ${args.join(' ')} exited ${code}`));
+      else resolve({ seconds, peakRssMB: Math.round(peakKb / 1024), stdout });
+    });
+  });
+}
+
+async function baselineReadNdjson(file: string, dbFile: string): Promise<{ lines: number; seconds: number }> {
+  rmSync(dbFile, { force: true });
+  rmSync(`${dbFile}.wal`, { force: true });
+  const instance = await DuckDBInstance.create(dbFile);
+  const conn = await instance.connect();
+  const start = process.hrtime.bigint();
+  // The whole file is sampled for its schema: the event types have different data fields.
+  await conn.run(`CREATE TABLE events AS SELECT * FROM read_ndjson('${file}', sample_size = -1)`);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const lines = Number((await conn.runAndReadAll('SELECT count(*) FROM events')).getRowsJS()[0]![0]);
+  conn.closeSync();
+  instance.closeSync();
+  return { lines, seconds };
+}
+
+mkdirSync(OUT, { recursive: true });
+const events = join(OUT, `events-scale${scale}-seed${seed}.ndjson`);
+if (!existsSync(events)) {
+  process.stderr.write(`simulating scale ${scale} → ${events}\n`);
+  const sim = await runCli(['simulate', '--scale', String(scale), '--seed', String(seed), '--out', events]);
+  process.stderr.write(`  ${sim.seconds.toFixed(1)} s\n`);
+} else process.stderr.write(`reusing ${events} (deterministic for scale and seed)\n`);
+const bytes = statSync(events).size;
+
+const dbDir = join(OUT, 'db');
+rmSync(dbDir, { recursive: true, force: true });
+mkdirSync(dbDir, { recursive: true });
+
+process.stderr.write('baseline: DuckDB read_ndjson …\n');
+const base = await baselineReadNdjson(events, join(dbDir, 'baseline.duckdb'));
+process.stderr.write('sel104 import …\n');
+const imp = await runCli(['import', events, '--json'], { SEL104_DB: join(dbDir, 'sel104.duckdb') });
+const counts = JSON.parse(imp.stdout) as { received: number; accepted: number; duplicates: number; rejected: number };
+if (counts.rejected > 0) throw new Error(`the simulator's output had ${counts.rejected} rejected lines`);
+
+const eventsPerSec = counts.accepted / imp.seconds;
+const baselineReadNdjsonPerSec = base.lines / base.seconds;
+const embedded = {
+  scale,
+  events: counts.accepted,
+  bytes,
+  seconds: Number(imp.seconds.toFixed(2)),
+  eventsPerSec: Math.round(eventsPerSec),
+  peakRssMB: imp.peakRssMB,
+  baselineReadNdjsonSeconds: Number(base.seconds.toFixed(2)),
+  baselineReadNdjsonPerSec: Math.round(baselineReadNdjsonPerSec),
+  ratio: Number((eventsPerSec / baselineReadNdjsonPerSec).toFixed(3)),
+};
+
+const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
+writeFileSync(RESULTS, JSON.stringify({ ...previous, embedded, measuredAt: new Date().toISOString() }, null, 2) + '\n');
+
+const rows: [string, string][] = [
+  ['events', counts.accepted.toLocaleString('en-US')],
+  ['file size', `${(bytes / 1e6).toFixed(0)} MB`],
+  ['sel104 import (validate + log + project)', `${imp.seconds.toFixed(1)} s, ${Math.round(eventsPerSec).toLocaleString('en-US')} events/s`],
+  ['peak RSS of the import', `${imp.peakRssMB} MB`],
+  ['DuckDB read_ndjson (baseline)', `${base.seconds.toFixed(1)} s, ${Math.round(baselineReadNdjsonPerSec).toLocaleString('en-US')} lines/s`],
+  ['ratio (import ÷ baseline)', embedded.ratio.toFixed(3)],
+];
+const w = Math.max(...rows.map((r) => r[0].length));
+process.stdout.write(`\nsel104 benchmark, scale ${scale}\n${rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n')}\nwritten to bench/results.json\n`);

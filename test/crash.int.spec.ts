@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../consumers/database.ts';
+import { BIN, ROOT, cli, projectionDigest, tempDir, withDb } from './helpers.ts';
+
+const sizeOf = (f: string) => (existsSync(f) ? statSync(f).size : 0);
+
+/** Log contents that must match between runs: every event with its position (ingestion time aside). */
+async function logDigest(db: string) {
+  return withDb(db, async ({ conn }) => {
+    const [r] = await queryRows<{ n: bigint; h: string }>(
+      conn,
+      `SELECT count(*) AS n, md5(string_agg(position || '|' || event_id || '|' || recorded_at || '|' || data, chr(10) ORDER BY position)) AS h
+       FROM log.events`,
+    );
+    const hasCheckpoints = await queryRows(conn, `SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND table_name = 'checkpoints'`);
+    const [c] = hasCheckpoints.length ? await queryRows<{ p: bigint }>(conn, `SELECT position AS p FROM checkpoints WHERE log = 'embedded'`) : [];
+    return { events: Number(r!.n), md5: r!.h, checkpoint: Number(c?.p ?? 0) };
+  });
+}
+
+describe('crash safety: an import killed with SIGKILL midway, then run again', () => {
+  const tmp = tempDir('sel104-crash-');
+  afterAll(() => tmp.cleanup());
+  const events = join(tmp.dir, 'events.ndjson');
+  const clean = join(tmp.dir, 'clean', 'sel104.duckdb');
+  const crashed = join(tmp.dir, 'crashed', 'sel104.duckdb');
+  let total = 0;
+
+  beforeAll(() => {
+    const sim = cli(['simulate', '--scale', '2', '--seed', '11', '--from', '2021-01-01', '--to', '2024-12-31', '--out', events]);
+    expect(sim.status).toBe(0);
+    const r = cli(['import', events, '--json', '--batch-size', '40000'], { db: clean });
+    expect(r.status).toBe(0);
+    total = (JSON.parse(r.stdout) as { accepted: number }).accepted;
+    expect(total).toBeGreaterThan(200_000);
+  });
+
+  it('loses nothing and counts nothing twice', async () => {
+    const logFile = crashed.replace(/\.duckdb$/, '.log.duckdb');
+    const child = spawn(process.execPath, [BIN, 'import', events, '--json', '--batch-size', '40000'], {
+      cwd: ROOT,
+      env: { ...process.env, SEL104_DB: crashed },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    // Kill once a few batches have reached the log, i.e. somewhere in the middle of the file.
+    const deadline = Date.now() + 60_000;
+    while (sizeOf(logFile) + sizeOf(`${logFile}.wal`) < 6_000_000 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBeNull(); // killed, not finished
+
+    const midway = await logDigest(crashed);
+    expect(midway.events).toBeGreaterThan(0);
+    expect(midway.events).toBeLessThan(total);
+    expect(midway.checkpoint).toBeLessThanOrEqual(midway.events);
+
+    const again = cli(['import', events, '--json', '--batch-size', '40000'], { db: crashed });
+    expect(again.status).toBe(0);
+    const counts = JSON.parse(again.stdout) as { received: number; accepted: number; duplicates: number; rejected: number };
+    expect(counts.accepted + counts.duplicates).toBe(total);
+    expect(counts.duplicates).toBe(midway.events);
+
+    expect(await logDigest(crashed)).toEqual(await logDigest(clean));
+    expect(await projectionDigest(crashed)).toEqual(await projectionDigest(clean));
+  });
+});
