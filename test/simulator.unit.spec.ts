@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Event, EventOf } from '../schemas/events.ts';
 import { validateLine } from '../schemas/validate.ts';
 import { ROSKILDE_82A_DATE, estimateEvents, simulate } from '../producers/simulator/index.ts';
+import { addMonths as addCalendarMonths, dayString, toDay, utcOffset, weekday } from '../producers/simulator/calendar.ts';
 
 // --- small helpers over the output, written independently of the simulator's own code ---
 
@@ -74,6 +75,22 @@ function exceptions(events: Event[]): Record<string, number> {
 
 // --- the tests ---
 
+describe('simulator calendar', () => {
+  it('agrees with Date on day numbers, weekdays and Copenhagen UTC offsets, 2018–2027', () => {
+    const copenhagen = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Copenhagen', timeZoneName: 'longOffset' });
+    for (let t = Date.parse('2018-01-01'); t <= Date.parse('2027-12-31'); t += DAY_MS) {
+      const iso = new Date(t).toISOString().slice(0, 10);
+      const day = toDay(iso);
+      expect(dayString(day)).toBe(iso);
+      expect(weekday(day)).toBe((new Date(t).getUTCDay() + 6) % 7);
+      const offset = copenhagen.formatToParts(new Date(t + 10 * 3_600_000)).find((p) => p.type === 'timeZoneName')!.value;
+      expect(`GMT${utcOffset(day)}`, iso).toBe(offset);
+    }
+    expect(dayString(addCalendarMonths(toDay('2024-01-31'), 1))).toBe('2024-02-29');
+    expect(dayString(addCalendarMonths(toDay('2023-03-15'), 12))).toBe('2024-03-15');
+  });
+});
+
 describe('simulate: one year (2023) at scale 1', () => {
   let events: Event[];
   beforeAll(() => {
@@ -88,16 +105,16 @@ describe('simulate: one year (2023) at scale 1', () => {
 
   it('gives every event a unique id, municipality-prefixed ids and dates inside the window', () => {
     expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
-    for (const e of events) {
-      expect(e.occurredOn >= '2023-01-01' && e.occurredOn <= '2023-12-31').toBe(true);
-      expect(e.recordedAt!.slice(0, 10) >= e.occurredOn).toBe(true);
-      if ('caseId' in e) expect(e.caseId.startsWith(`${e.municipality}-`)).toBe(true);
-    }
+    const outside = events.filter((e) => e.occurredOn < '2023-01-01' || e.occurredOn > '2023-12-31');
+    const recordedEarly = events.filter((e) => e.recordedAt!.slice(0, 10) < e.occurredOn);
+    const unprefixed = events.filter((e) => 'caseId' in e && !e.caseId.startsWith(`${e.municipality}-`));
+    expect([outside, recordedEarly, unprefixed]).toEqual([[], [], []]);
   });
 
   it('streams in recordedAt order, with some registrations weeks late', () => {
     const late = events.filter((e) => days(e.occurredOn, e.recordedAt!.slice(0, 10)) >= 14).length;
-    for (let i = 1; i < events.length; i++) expect(events[i]!.recordedAt! >= events[i - 1]!.recordedAt!).toBe(true);
+    const unordered = events.filter((e, i) => i > 0 && e.recordedAt! < events[i - 1]!.recordedAt!);
+    expect(unordered).toEqual([]);
     expect(late / events.length).toBeGreaterThan(0.005);
     expect(late / events.length).toBeLessThan(0.05);
   });
@@ -146,6 +163,10 @@ describe('simulate: the default window 2019–2025 at scale 1', () => {
   let events: Event[];
   beforeAll(() => {
     events = [...simulate()];
+  });
+
+  it('emits only events that pass the line validator over the whole window', () => {
+    expect(events.filter((e) => !validateLine(JSON.stringify(e)).ok)).toEqual([]);
   });
 
   it('shows the Lejre deadline change from 20 to 12 weeks', () => {

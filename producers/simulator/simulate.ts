@@ -1,3 +1,8 @@
+/**
+ * The engine: a day-stepped simulation of each municipality's case system. Each day brings new
+ * applications (Poisson), runs the steps scheduled for that day, registers attendance for every
+ * running service, and hands the day's registrations to the outbox, which streams them out.
+ */
 import type { Event } from '../../schemas/events.ts';
 import { Sel104Error } from '../../schemas/errors.ts';
 import { assess, decide, notifyExtension, receiveApplication, recordActionPlan, withdraw } from './applications.ts';
@@ -21,13 +26,19 @@ export interface SimulateOptions {
   seed?: number;
 }
 
-const DEFAULTS = { municipalities: ['350', '265'], from: '2019-01-01', to: '2025-12-31', scale: 1, seed: 1 };
 const WORKDAYS_PER_YEAR = 253;
 /** The existing recipients apply within the first two working weeks (see seedInitialStock). */
 const INITIAL_STOCK_WORKDAYS = 10;
 
-function resolve(opts: SimulateOptions): Required<SimulateOptions> {
-  const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as Required<SimulateOptions>;
+function resolve({
+  municipalities = ['350', '265'],
+  from = '2019-01-01',
+  to = '2025-12-31',
+  scale = 1,
+  seed = 1,
+}: SimulateOptions): Required<SimulateOptions> {
+  // A code given twice would repeat its event ids.
+  const o = { municipalities: [...new Set(municipalities)], from, to, scale, seed };
   for (const code of o.municipalities) {
     if (!PROFILES[code]) throw new Sel104Error('SEL104_ERR_USAGE', `no simulator profile for municipality ${code}; known: ${Object.keys(PROFILES).join(', ')}`);
   }
@@ -160,7 +171,7 @@ export function* simulate(opts: SimulateOptions = {}): Generator<Event> {
 }
 
 /** Events per active case per day at scale 1, measured over 2019–2025 (attendance is ~85 % of them). */
-const EVENTS_PER_CASE_DAY = 0.5;
+const EVENTS_PER_CASE_DAY = 0.42;
 
 /** A rough expected event count, for a progress bar's total. */
 export function estimateEvents(opts: SimulateOptions = {}): number {
