@@ -188,4 +188,17 @@ export function commands(program: Command): void {
       const schema = z.toJSONSchema(Event, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' });
       process.stdout.write(JSON.stringify({ title: 'sel104 event', ...schema }, null, 2) + '\n');
     });
+
+  program
+    .command('serve')
+    .description('serve the overview page and health check on this machine; --demo simulates Lejre and Roskilde first if the log is empty')
+    .option('--demo', 'fill an empty database with simulated events for Lejre (350) and Roskilde (265)')
+    .option('--host <host>', 'address to listen on (loopback only in this version)', '127.0.0.1')
+    .option('--port <n>', 'port to listen on', integer('--port'), 8104)
+    .action(async (o: { demo?: boolean; host: string; port: number }, cmd: Command) => {
+      const opts = globals(cmd);
+      requireEmbedded(opts);
+      const { serve } = await import('./serve.ts');
+      await serve({ db: opts.db, host: o.host, port: o.port, demo: o.demo ?? false });
+    });
 }

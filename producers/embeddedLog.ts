@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryValue } from '../consumers/database.ts';
-import type { Reason } from '../schemas/validate.ts';
+import { clearStaging, prepareStaging, validateInBulk, type RejectedLine } from './bulkValidation.ts';
+import type { NumberedLine } from './lines.ts';
 
 /**
  * The embedded log: an append-only table in its own DuckDB file (attached as `log`).
@@ -34,28 +35,13 @@ const LOG_DDL = [
   )`,
 ];
 
-// Staging lives in the connection's temp catalog: it never reaches disk and is emptied per batch.
-const STAGING_DDL = [
-  `CREATE OR REPLACE TEMP TABLE log_staging (body VARCHAR)`,
-  `CREATE OR REPLACE TEMP TABLE dlq_staging (line BIGINT, reasons VARCHAR, raw VARCHAR)`,
-];
-
-export interface AcceptedLine {
-  line: number;
-  /** The validated event as JSON (current schemaVersion). */
-  body: string;
-}
-
-export interface RejectedLine {
-  line: number;
-  reasons: Reason[];
-  raw: string;
-}
+const DLQ_STAGING_DDL = `CREATE OR REPLACE TEMP TABLE dlq_staging (line BIGINT, reasons VARCHAR, raw VARCHAR)`;
 
 export interface AppendResult {
+  received: number;
   accepted: number;
   duplicates: number;
-  rejected: number;
+  rejected: RejectedLine[];
   /** Log position of the last accepted event after this append. */
   position: number;
 }
@@ -75,7 +61,8 @@ export class EmbeddedLog {
       await conn.run(`INSERT INTO log.meta VALUES ('log_id', $1), ('created_at', CAST(now() AS VARCHAR))`, [logId]);
     }
     const last = Number(await queryValue<bigint | null>(conn, `SELECT coalesce(max(position), 0) FROM log.events`));
-    for (const ddl of STAGING_DDL) await conn.run(ddl);
+    await prepareStaging(conn);
+    await conn.run(DLQ_STAGING_DDL);
     return new EmbeddedLog(conn, logId, last + 1);
   }
 
@@ -84,66 +71,61 @@ export class EmbeddedLog {
   }
 
   /**
-   * Appends one batch. `accepted` must already be free of eventIds repeated within the batch
-   * (the caller counts those as duplicates); here each is checked against the whole log.
-   * `ingestedAt` stands in for recordedAt where the source gave none (contract §1).
+   * Validates and appends one batch of lines. Valid events whose eventId is already in the log,
+   * or earlier in the batch, are duplicates. `ingestedAt` stands in for a missing recordedAt
+   * (contract §1). Accepted events and dead letters commit in one transaction.
    */
-  async append(source: string, ingestedAt: string, accepted: readonly AcceptedLine[], rejected: readonly RejectedLine[]): Promise<AppendResult> {
+  async append(source: string, ingestedAt: string, lines: readonly NumberedLine[]): Promise<AppendResult> {
     const { conn } = this;
-    if (accepted.length > 0) {
-      // One value per row crosses into DuckDB; the envelope is extracted there, set-based.
-      const app = await conn.createAppender('log_staging', 'main', 'temp');
-      for (const a of accepted) {
-        app.appendVarchar(a.body);
-        app.endRow();
+    try {
+      const verdicts = await validateInBulk(conn, lines);
+      if (verdicts.rejected.length > 0) {
+        const app = await conn.createAppender('dlq_staging', 'main', 'temp');
+        for (const r of verdicts.rejected) {
+          app.appendBigInt(BigInt(r.line));
+          app.appendVarchar(JSON.stringify(r.reasons));
+          app.appendVarchar(r.raw);
+          app.endRow();
+        }
+        app.closeSync();
       }
-      app.closeSync();
-    }
-    if (rejected.length > 0) {
-      const app = await conn.createAppender('dlq_staging', 'main', 'temp');
-      for (const r of rejected) {
-        app.appendBigInt(BigInt(r.line));
-        app.appendVarchar(JSON.stringify(r.reasons));
-        app.appendVarchar(r.raw);
-        app.endRow();
-      }
-      app.closeSync();
-    }
-    const inserted = await inTransaction(conn, async () => {
-      let n = 0;
-      if (accepted.length > 0) {
-        const res = await conn.run(
-          `INSERT INTO log.events
-           SELECT $1 + row_number() OVER (ORDER BY s.r) AS position, s.j[1], s.j[2], CAST(s.j[3] AS INTEGER), s.j[4], s.j[5],
-                  CAST(s.j[6] AS DATE), CAST(coalesce(s.j[7], $2) AS TIMESTAMPTZ), CAST($2 AS TIMESTAMPTZ), s.j[8],
-                  CAST(json_extract(s.body, '$.data') AS VARCHAR)
-           FROM (
-             SELECT rowid AS r, body,
-                    json_extract_string(body, ['$.eventId', '$.type', '$.schemaVersion', '$.municipality', '$.caseId',
-                                               '$.occurredOn', '$.recordedAt', '$.source']) AS j
-             FROM temp.log_staging
-           ) s
-           ANTI JOIN log.events e ON e.event_id = s.j[1]`,
-          [this.nextPosition - 1, ingestedAt],
-        );
-        n = res.rowsChanged;
-      }
-      if (rejected.length > 0) {
-        await conn.run(
-          // The same line of the same source rejected again (an import re-run after a crash) is kept once.
-          `INSERT INTO log.dead_letters
-           SELECT CAST($1 AS TIMESTAMPTZ), $2, s.line, s.reasons, s.raw FROM temp.dlq_staging s
-           ANTI JOIN log.dead_letters d ON d.source = $2 AND d.line = s.line AND d.raw = s.raw
-           ORDER BY s.line`,
-          [ingestedAt, source],
-        );
-      }
-      return n;
-    }).finally(async () => {
-      await conn.run('DELETE FROM temp.log_staging');
+      const inserted = await inTransaction(conn, async () => {
+        let n = 0;
+        if (verdicts.valid > 0) {
+          const res = await conn.run(
+            `INSERT INTO log.events
+             SELECT $1 + row_number() OVER (ORDER BY c.i) AS position, c.event_id, c.type, CAST(c.schema_version AS INTEGER),
+                    c.municipality, c.case_id, CAST(c.occurred_on AS DATE), CAST(coalesce(c.recorded_at, $2) AS TIMESTAMPTZ),
+                    CAST($2 AS TIMESTAMPTZ), c.source, c.data
+             FROM (SELECT * FROM temp.checked WHERE ok QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY i) = 1) c
+             ANTI JOIN log.events e ON e.event_id = c.event_id`,
+            [this.nextPosition - 1, ingestedAt],
+          );
+          n = res.rowsChanged;
+        }
+        if (verdicts.rejected.length > 0) {
+          await conn.run(
+            // The same line of the same source rejected again (an import re-run after a crash) is kept once.
+            `INSERT INTO log.dead_letters
+             SELECT CAST($1 AS TIMESTAMPTZ), $2, s.line, s.reasons, s.raw FROM temp.dlq_staging s
+             ANTI JOIN log.dead_letters d ON d.source = $2 AND d.line = s.line AND d.raw = s.raw
+             ORDER BY s.line`,
+            [ingestedAt, source],
+          );
+        }
+        return n;
+      });
+      this.nextPosition += inserted;
+      return {
+        received: lines.length,
+        accepted: inserted,
+        duplicates: verdicts.valid - inserted,
+        rejected: verdicts.rejected,
+        position: this.endPosition,
+      };
+    } finally {
+      await clearStaging(conn);
       await conn.run('DELETE FROM temp.dlq_staging');
-    });
-    this.nextPosition += inserted;
-    return { accepted: inserted, duplicates: accepted.length - inserted, rejected: rejected.length, position: this.endPosition };
+    }
   }
 }

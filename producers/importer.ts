@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { Database } from '../consumers/database.ts';
 import { catchUp, ensureProjectionSchema } from '../consumers/projector.ts';
-import { redactCpr, validateLine, type Reason } from '../schemas/validate.ts';
-import { EmbeddedLog, type AcceptedLine, type RejectedLine } from './embeddedLog.ts';
-import { numberedLineBatches, type NumberedLine } from './lines.ts';
+import type { Reason } from '../schemas/validate.ts';
+import { EmbeddedLog } from './embeddedLog.ts';
+import { numberedLineBatches } from './lines.ts';
 
 export interface ImportCounts {
   received: number;
@@ -32,40 +32,6 @@ export interface ImportOptions {
   maxRejectionsReported?: number;
 }
 
-export interface ValidatedBatch {
-  accepted: AcceptedLine[];
-  rejected: RejectedLine[];
-  /** Lines whose eventId repeats an earlier line of the same batch. */
-  duplicatesInBatch: number;
-}
-
-/** Validates a batch of lines; pure, so ingest over HTTP and the file import share it. */
-export function validateBatch(lines: readonly NumberedLine[]): ValidatedBatch {
-  const accepted: AcceptedLine[] = [];
-  const rejected: RejectedLine[] = [];
-  const seen = new Set<string>();
-  let duplicatesInBatch = 0;
-  for (const { line, text } of lines) {
-    if (text.trim() === '') {
-      rejected.push({ line, reasons: [{ path: 'line', rule: 'empty line; expected one JSON object' }], raw: text });
-      continue;
-    }
-    const verdict = validateLine(text);
-    if (!verdict.ok) {
-      rejected.push({ line, reasons: verdict.reasons, raw: redactCpr(text) });
-      continue;
-    }
-    const e = verdict.event;
-    if (seen.has(e.eventId)) {
-      duplicatesInBatch++;
-      continue;
-    }
-    seen.add(e.eventId);
-    accepted.push({ line, body: verdict.upcast ? JSON.stringify(e) : text });
-  }
-  return { accepted, rejected, duplicatesInBatch };
-}
-
 /**
  * NDJSON → validation → embedded log → projection, one batch at a time. Every line ends up
  * accepted, duplicate or rejected (with reasons, in the dead-letter store).
@@ -77,22 +43,21 @@ export async function importLines(db: Database, input: Readable, opts: ImportOpt
   const counts: ImportCounts = { received: 0, accepted: 0, duplicates: 0, rejected: 0 };
   const rejections: ImportResult['rejections'] = [];
   let projectedPosition = 0;
-  // Pipeline: while DuckDB appends and projects batch k, JavaScript reads and validates batch k+1.
+  // Pipeline: while DuckDB validates, appends and projects batch k, JavaScript reads batch k+1.
   let pending: Promise<void> = Promise.resolve();
   for await (const lines of numberedLineBatches(input, batchSize, onBytes)) {
-    const { accepted, rejected, duplicatesInBatch } = validateBatch(lines);
     await pending;
     pending = (async () => {
-      const res = await log.append(source, now().toISOString(), accepted, rejected);
-      counts.received += lines.length;
+      const res = await log.append(source, now().toISOString(), lines);
+      counts.received += res.received;
       counts.accepted += res.accepted;
-      counts.duplicates += res.duplicates + duplicatesInBatch;
-      counts.rejected += res.rejected;
-      for (const r of rejected) if (rejections.length < maxRejectionsReported) rejections.push({ line: r.line, reasons: r.reasons });
+      counts.duplicates += res.duplicates;
+      counts.rejected += res.rejected.length;
+      for (const r of res.rejected) if (rejections.length < maxRejectionsReported) rejections.push({ line: r.line, reasons: r.reasons });
       if (project) projectedPosition = (await catchUp(db.conn)).position;
       onBatch?.(counts);
     })();
-    // A failed batch must stop the import at once, not after the next batch has been read.
+    // Its failure is awaited (and thrown) at the next turn; until then it must not count as unhandled.
     pending.catch(() => undefined);
   }
   await pending;

@@ -6,11 +6,14 @@ const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_REAL = new RegExp(`^${DAY}$`);
 const TIMESTAMP = new RegExp(`^${DAY}T(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,9})?)?(?:Z|[+-](?:[01]\\d|2[0-3]):?[0-5]\\d)$`);
 
-/** A calendar date `YYYY-MM-DD`; the two messages separate a wrong format from an impossible day. */
-export const isoDate = z
-  .string({ error: 'must be a date YYYY-MM-DD' })
-  .regex(DATE_SHAPE, 'must be a date in the format YYYY-MM-DD')
-  .refine((s) => !DATE_SHAPE.test(s) || DATE_REAL.test(s), 'must be a real calendar date');
+/**
+ * A calendar date `YYYY-MM-DD`. One pattern does both checks (so the JSON Schema and the SQL
+ * validator carry the whole rule); the message tells a wrong format from an impossible day.
+ */
+export const isoDate = z.string({ error: 'must be a date YYYY-MM-DD' }).regex(DATE_REAL, {
+  error: (issue) =>
+    typeof issue.input === 'string' && DATE_SHAPE.test(issue.input) ? 'must be a real calendar date' : 'must be a date in the format YYYY-MM-DD',
+});
 
 /** ISO 8601 timestamp with an offset (Z or ±hh:mm). */
 export const timestampWithOffset = z

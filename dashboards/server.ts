@@ -1,0 +1,77 @@
+import { STATUS_CODES } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { Database } from '../consumers/database.ts';
+import { ERRORS, toSel104Error } from '../schemas/errors.ts';
+import { loadStandards, type Standard } from '../schemas/standard.ts';
+import { overview, positions } from './overview.ts';
+import { parseLang, renderOverviewPage } from './overviewPage.ts';
+
+export interface ServerOptions {
+  db: Database;
+  /** Default: the shipped standards, which name the municipalities. */
+  standards?: ReadonlyMap<string, Standard>;
+  logger?: boolean;
+}
+
+// Nothing on the page comes from elsewhere, so the browser may load nothing from elsewhere.
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code?: string;
+}
+
+const sendProblem = (reply: FastifyReply, p: Problem) =>
+  reply.code(p.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(p));
+
+/**
+ * The HTTP face of sel104. This version has the overview page and a health check; dashboards,
+ * the report API and ingest come later.
+ */
+export function buildServer({ db, standards = loadStandards(), logger = false }: ServerOptions): FastifyInstance {
+  const app = Fastify({ logger });
+
+  // One DuckDB connection serves every request; queries on it are run one at a time.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  app.get('/', async (request, reply) => {
+    const lang = parseLang((request.query as Record<string, unknown>).lang);
+    const data = await serial(() => overview(db.conn));
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('content-language', lang)
+      .header('content-security-policy', CSP)
+      .header('cache-control', 'no-store')
+      .send(renderOverviewPage(data, { lang, standards }));
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    const p = await serial(() => positions(db.conn));
+    return reply.header('cache-control', 'no-store').send({ status: 'ok', ...p });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no route for ${request.method} ${request.url.split('?')[0]}` }),
+  );
+
+  app.setErrorHandler((err, _request, reply) => {
+    // Fastify's own client errors (bad JSON, too large, …) keep their 4xx status.
+    const clientStatus = typeof (err as { statusCode?: unknown }).statusCode === 'number' ? (err as { statusCode: number }).statusCode : 0;
+    if (clientStatus >= 400 && clientStatus < 500) {
+      return sendProblem(reply, { type: 'about:blank', title: STATUS_CODES[clientStatus] ?? 'Bad Request', status: clientStatus, detail: (err as Error).message });
+    }
+    const e = toSel104Error(err);
+    if (e.status >= 500) process.stderr.write(`sel104: ${e.message} [${e.code}]\n`);
+    return sendProblem(reply, { type: `urn:sel104:error:${e.code}`, title: ERRORS[e.code].title, status: e.status, detail: e.message, code: e.code });
+  });
+
+  return app;
+}

@@ -1,0 +1,173 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, resolvePaths, type Database } from '../consumers/database.ts';
+import { buildServer } from '../dashboards/server.ts';
+import { BIN, ROOT, cli, tempDir } from './helpers.ts';
+
+const FIXTURE = join(ROOT, 'test/fixtures/mixed.ndjson');
+
+/** The value in the row labelled `label` of one municipality's table on the overview page. */
+function cell(html: string, municipality: string, label: string): string | undefined {
+  const section = html.split(`data-municipality="${municipality}"`)[1]?.split('</section>')[0] ?? '';
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`<th scope="row">${escaped}</th><td class="num">([^<]*)</td>`).exec(section)?.[1];
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer().listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const { port } = srv.address() as { port: number };
+  srv.close();
+  await once(srv, 'close');
+  return port;
+}
+
+describe('sel104 serve: overview page and health check over the mixed fixture', () => {
+  const tmp = tempDir();
+  let db: Database;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    // Given the fixture: 6 accepted events for 350 (an offer, 1 application, 1 granted decision,
+    // 1 service start, 2 attendance registrations dated 2024-01-01 … 2024-03-05), 7 dead letters.
+    expect(cli(['import', FIXTURE, '--json'], { db: tmp.db }).status).toBe(3);
+    db = await openDatabase(resolvePaths({ db: tmp.db }));
+    app = buildServer({ db });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    db?.close();
+    tmp.cleanup();
+  });
+
+  it('GET / is a Danish HTML page with the counts from the projection tables', async () => {
+    const res = await app.inject({ method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    const html = res.body;
+    expect(html).toContain('<html lang="da">');
+    expect(html).toContain('sel104 — Overblik');
+    expect(html).toContain('Lejre Kommune (350)');
+    expect(html).not.toContain('data-municipality="265"');
+    expect(cell(html, '350', 'Ansøgninger')).toBe('1');
+    expect(cell(html, '350', 'Afgørelser: bevilget')).toBe('1');
+    expect(cell(html, '350', 'Afgørelser: afslag')).toBe('0');
+    expect(cell(html, '350', 'Ydelser startet')).toBe('1');
+    expect(cell(html, '350', 'Fremmøderegistreringer')).toBe('2');
+    expect(cell(html, '350', 'Tilbud')).toBe('1');
+    expect(cell(html, '350', 'Første hændelsesdato')).toBe('01.01.2024');
+    expect(cell(html, '350', 'Seneste hændelsesdato')).toBe('05.03.2024');
+    expect(html).toMatch(/<dt>Afviste linjer \(dead letters\)<\/dt><dd>7<\/dd>/);
+    expect(html).toMatch(/kommer i en kommende version/);
+    // Nothing is loaded from elsewhere: no external scripts, stylesheets or fonts.
+    expect(html).not.toMatch(/<script|<link|https?:\/\//);
+  });
+
+  it('GET /?lang=en switches the labels to English', async () => {
+    const res = await app.inject({ method: 'GET', url: '/?lang=en' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<html lang="en">');
+    expect(res.body).toContain('sel104 — Overview');
+    expect(cell(res.body, '350', 'Applications')).toBe('1');
+    expect(cell(res.body, '350', 'First event date')).toBe('2024-01-01');
+    expect(res.body).not.toContain('Ansøgninger');
+  });
+
+  it('GET /healthz reports the log and projection positions', async () => {
+    const res = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', logPosition: 6, projectionPosition: 6, lag: 0 });
+  });
+
+  it('an unknown route is a 404 problem+json', async () => {
+    const res = await app.inject({ method: 'GET', url: '/no/such/page?x=<b>' });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ type: expect.any(String), title: 'Not Found', status: 404, detail: expect.stringContaining('/no/such/page') });
+  });
+
+  it('refuses a non-loopback host: exit 2, one line', () => {
+    const r = cli(['serve', '--host', '0.0.0.0'], { db: tmp.db });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^sel104: --host 0\.0\.0\.0 is not a loopback address.*access tokens.*\[SEL104_ERR_USAGE\]$/m);
+  });
+
+  it('a port in use is one clear line naming the port: exit 1', async () => {
+    // The child needs the database files, which this process holds open.
+    await app.close();
+    db.close();
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const { port } = blocker.address() as { port: number };
+    try {
+      const r = cli(['serve', '--port', String(port)], { db: tmp.db });
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(r.stderr).toContain('[SEL104_ERR_PORT_IN_USE]');
+    } finally {
+      blocker.close();
+      db = await openDatabase(resolvePaths({ db: tmp.db }));
+      app = buildServer({ db });
+    }
+  });
+});
+
+describe('sel104 serve --demo on an empty database (real process, real HTTP)', () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+
+  it('simulates, imports, serves real data, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN, 'serve', '--demo', '--port', String(port)], {
+      cwd: ROOT,
+      env: { ...process.env, SEL104_DB: tmp.db },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    let stderr = '';
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no serving line within 90 s; stderr: ${stderr}`)), 90_000);
+        child.stderr.setEncoding('utf8').on('data', (s: string) => {
+          stderr += s;
+          if (stderr.includes(`sel104 serving on http://127.0.0.1:${port}\n`)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.once('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`serve exited with ${code} before serving; stderr: ${stderr}`));
+        });
+      });
+      expect(stderr).toMatch(/^demo: simulating and importing/m);
+      expect(stderr).toMatch(/^demo: received \d+, accepted \d+, duplicates 0, rejected 0/m);
+
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain('Roskilde Kommune (265)');
+      const applications = cell(html, '265', 'Ansøgninger');
+      expect(applications).toMatch(/^\d{1,3}(\.\d{3})*$/);
+      expect(Number(applications!.replaceAll('.', ''))).toBeGreaterThan(0);
+      // Attendance runs to hundreds of thousands: Danish thousands separators.
+      expect(cell(html, '265', 'Fremmøderegistreringer')).toMatch(/^\d{1,3}(\.\d{3})+$/);
+
+      const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { logPosition: number; lag: number };
+      expect(health.logPosition).toBeGreaterThan(0);
+      expect(health.lag).toBe(0);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const [code, signal] = await exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(stderr).toContain('sel104 stopped');
+  });
+});
