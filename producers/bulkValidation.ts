@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../consumers/database.ts';
 import { buildSqlValidator, ENVELOPE_PATHS } from '../schemas/sqlValidator.ts';
-import { redactCpr, validateLine, type Reason } from '../schemas/validate.ts';
+import { CPR_HINT, redactCpr, validateLine, type Reason } from '../schemas/validate.ts';
 import type { NumberedLine } from './lines.ts';
 
 /**
@@ -28,7 +28,7 @@ export interface BulkVerdicts {
 const VALIDATOR = buildSqlValidator();
 
 const STAGING_DDL = [
-  `CREATE OR REPLACE TEMP TABLE raw_staging (i INTEGER, body VARCHAR)`,
+  `CREATE OR REPLACE TEMP TABLE raw_staging (i INTEGER, body VARCHAR, maybe_cpr BOOLEAN)`,
   `CREATE OR REPLACE TEMP TABLE checked (
      i INTEGER, ok BOOLEAN, event_id VARCHAR, type VARCHAR, schema_version VARCHAR, municipality VARCHAR,
      case_id VARCHAR, occurred_on VARCHAR, recorded_at VARCHAR, source VARCHAR, data VARCHAR)`,
@@ -38,9 +38,8 @@ const STAGING_DDL = [
 const CHECK_SQL = (() => {
   const selects = VALIDATOR.types.map((tv) => {
     const dataIndex = tv.paths.indexOf('$.data') + 1;
-    const envelope = ENVELOPE_PATHS.map((_, n) => `v[${n + 1}]`).join(', ');
-    return `SELECT i, ${tv.predicate} AS ok, ${envelope}, v[${dataIndex}]
-      FROM (SELECT i, body, ${tv.lists} FROM typed WHERE type = '${tv.type}')`;
+    const envelope = ENVELOPE_PATHS.map((_, n) => `v${n + 1}`).join(', ');
+    return `SELECT i, ${tv.predicate} AS ok, ${envelope}, v${dataIndex} FROM (${tv.lists})`;
   });
   return `INSERT INTO checked (i, ok, event_id, type, schema_version, municipality, case_id, occurred_on, recorded_at, source, data)
     ${selects.join('\nUNION ALL\n')}`;
@@ -66,15 +65,16 @@ export async function validateInBulk(conn: DuckDBConnection, lines: readonly Num
     }
     app.appendInteger(lineOf.length);
     app.appendVarchar(text);
+    app.appendBoolean(CPR_HINT.test(text));
     app.endRow();
     lineOf.push(line);
   }
   app.closeSync();
   if (lineOf.length === 0) return { valid: 0, rejected, decidedByZod: 0 };
 
+  // try(): text that is not JSON gets no type (and so goes to zod) instead of failing the query.
   await conn.run(`CREATE OR REPLACE TEMP TABLE typed AS
-    SELECT i, body, CASE WHEN json_valid(body) AND json_type(body) = 'OBJECT' THEN json_extract_string(body, '$.type') END AS type
-    FROM temp.raw_staging`);
+    SELECT i, body, maybe_cpr, try(json_extract_string(body, '$.type')) AS type FROM temp.raw_staging`);
   await conn.run(CHECK_SQL);
 
   // Everything SQL did not vouch for goes to zod: invalid JSON, unknown types, and any doubt.

@@ -60,18 +60,18 @@ function countRefinements(schema: z.ZodType): number {
 
 const quote = (v: string | number): string => (typeof v === 'number' ? String(v) : `'${v.replaceAll("'", "''")}'`);
 
-/** Envelope fields, first in every type's path list, so v[1] … v[8] are these for every type. */
+/** Envelope fields, first in every type's path list, so v1 … v8 are these for every type. */
 export const ENVELOPE_PATHS = ['$.eventId', '$.type', '$.schemaVersion', '$.municipality', '$.caseId', '$.occurredOn', '$.recordedAt', '$.source'] as const;
 
 export interface TypeValidator {
   type: EventType;
-  /** JSON paths whose type and text are read once per line: t[i + 1] and v[i + 1] are paths[i]. */
+  /** JSON paths whose type and text are read once per line: columns t{i + 1} and v{i + 1} are paths[i]. */
   paths: string[];
-  /** Object paths whose keys are read once per line: k[i + 1] is objectPaths[i]. */
+  /** Object paths whose keys are read once per line: column k{i + 1} is objectPaths[i]. */
   objectPaths: string[];
-  /** SQL boolean over `body` and the lists t, v, k: the line is certainly valid. */
+  /** SQL boolean over `body` and the columns t…, v…, k…: the line is certainly valid. */
   predicate: string;
-  /** SELECT-list items reading t, v and k from `body`. */
+  /** A SELECT over temp table `typed` (i, body, maybe_cpr, type) giving i, body, maybe_cpr and t1…, v1…, k1… for this type. */
   lists: string;
 }
 
@@ -93,7 +93,7 @@ function typeValidator(type: EventType, mirrors: ((c: Ctx) => string)[]): TypeVa
         i = list.push(path);
         index.set(path, i);
       }
-      return `${name}[${i}]`;
+      return `${name}${i}`;
     };
   };
   const t = slot(paths, 't');
@@ -103,8 +103,9 @@ function typeValidator(type: EventType, mirrors: ((c: Ctx) => string)[]): TypeVa
 
   /** Checks for the value at `path` against a JSON Schema node, given that it is present. */
   const check = (node: JsonSchema, path: string): string[] => {
-    const typ = t(path);
-    const val = v(path);
+    // The line itself ('$') has no type or text column: it is known to be an object.
+    const typ = path === '$' ? '' : t(path);
+    const val = path === '$' ? '' : v(path);
     if (node.const !== undefined) {
       return typeof node.const === 'number'
         ? [`${typ} IN ('UBIGINT', 'BIGINT')`, `TRY_CAST(${val} AS BIGINT) = ${node.const}`]
@@ -147,11 +148,12 @@ function typeValidator(type: EventType, mirrors: ((c: Ctx) => string)[]): TypeVa
       case 'object': {
         if (node.additionalProperties !== false) throw new Error(`sqlValidator: ${path} must be a strict object`);
         const props = node.properties ?? {};
-        const keys = k(path);
+        const keys = `len(${k(path)})`;
         if (path !== '$') out.push(`${typ} = 'OBJECT'`);
-        // Strict objects: no key outside the schema, and no key twice (JSON.parse would keep the last).
-        out.push(`list_has_all([${Object.keys(props).map(quote).join(', ')}]::VARCHAR[], ${keys})`);
-        out.push(`len(${keys}) = len(list_distinct(${keys}))`);
+        // Strict objects: the object has exactly as many keys as it has distinct allowed keys, so no
+        // key outside the schema and no key twice (where JSON.parse would keep the last).
+        const present = Object.keys(props).map((key) => `CAST(${t(path === '$' ? `$.${key}` : `${path}.${key}`)} IS NOT NULL AS INTEGER)`);
+        out.push(`${keys} = ${present.length > 0 ? present.join(' + ') : '0'}`);
         for (const [key, child] of Object.entries(props)) {
           const childPath = path === '$' ? `$.${key}` : `${path}.${key}`;
           const inner = check(child, childPath).join(' AND ');
@@ -166,16 +168,17 @@ function typeValidator(type: EventType, mirrors: ((c: Ctx) => string)[]): TypeVa
 
   const json = z.toJSONSchema(eventSchemas[type], { io: 'input', unrepresentable: 'throw' }) as JsonSchema;
   const conditions = [...check(json, '$'), ...mirrors.map((m) => m({ t, v }))];
-  // CASE, not AND, guards each step: SQL does not promise to short-circuit AND. Lines with a
-  // CPR-like digit run always go to zod, which knows the exact rule.
-  const predicate = `CASE WHEN regexp_matches(body, '[0-9]{6}-?[0-9]{4}') THEN false
+  // Lines with a CPR-like digit run (column maybe_cpr, set by the reader with CPR_HINT) always
+  // go to zod, which knows the exact rule. CASE, not AND: SQL does not promise to short-circuit.
+  const predicate = `CASE WHEN maybe_cpr THEN false
     ELSE coalesce(${conditions.join('\n      AND ')}, false) END`;
+  // Each line is read once per list; the lists are then spread into scalar columns t1 … v1 … k1 …
+  // so that the predicate does not index a list again at every mention.
   const list = (ps: string[]) => `[${ps.map(quote).join(', ')}]`;
-  const lists = [
-    `json_type(body, ${list(paths)}) AS t`,
-    `json_extract_string(body, ${list(paths)}) AS v`,
-    `json_keys(body, ${list(objectPaths)}) AS k`,
-  ].join(', ');
+  const spread = (name: string, n: number, list: string) => Array.from({ length: n }, (_, i) => `${list}[${i + 1}] AS ${name}${i + 1}`);
+  const lists = `SELECT i, body, maybe_cpr, ${[...spread('t', paths.length, 't'), ...spread('v', paths.length, 'v'), ...spread('k', objectPaths.length, 'k')].join(', ')}
+    FROM (SELECT i, body, maybe_cpr, json_type(body, ${list(paths)}) AS t, json_extract_string(body, ${list(paths)}) AS v,
+                 json_keys(body, ${list(objectPaths)}) AS k FROM typed WHERE type = ${quote(type)})`;
   return { type, paths, objectPaths, predicate, lists };
 }
 
