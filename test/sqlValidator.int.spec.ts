@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, queryRows, resolvePaths, type Database } from '../consumers/database.ts';
+import { clearStaging, prepareStaging, validateInBulk } from '../producers/bulkValidation.ts';
+import { simulate } from '../producers/simulator/index.ts';
+import { EVENT_TYPES } from '../schemas/events.ts';
+import { buildSqlValidator } from '../schemas/sqlValidator.ts';
+import { validateLine } from '../schemas/validate.ts';
+import { VALID, clone } from './fixtures/events.ts';
+import { tempDir } from './helpers.ts';
+
+/**
+ * The bulk validator must give zod's verdict on every line. The SQL may only vouch for lines zod
+ * accepts (it sends everything else to zod), so the proof is: over a corpus of valid and invalid
+ * events, no line is vouched for by SQL and rejected by zod, and the verdicts of the whole
+ * pipeline equal zod's line by line.
+ */
+
+const WRONG_VALUES: unknown[] = [null, 0, -1, 1.5, 6, 1e20, '', 'x'.repeat(101), true, [], {}, '2024-02-30', '2024-2-3', ' 350', 'SEL104', 3];
+
+function* leafPaths(value: unknown, path: (string | number)[] = []): Generator<(string | number)[]> {
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) yield* leafPaths(v, [...path, Array.isArray(value) ? Number(k) : k]);
+    if (path.length > 0) yield path;
+  } else yield path;
+}
+
+function setAt(obj: Record<string, unknown>, path: (string | number)[], value: unknown, del = false): Record<string, unknown> {
+  const copy = clone(obj);
+  let cur: Record<string | number, unknown> = copy;
+  for (const key of path.slice(0, -1)) cur = cur[key] as Record<string | number, unknown>;
+  const last = path[path.length - 1]!;
+  if (del) delete cur[last];
+  else cur[last] = value;
+  return copy;
+}
+
+/** Valid examples, each mutated at every field in every way listed; plus text-level oddities. */
+function corpus(): string[] {
+  const lines: string[] = [];
+  for (const type of EVENT_TYPES) {
+    const valid = VALID[type];
+    lines.push(JSON.stringify(valid), JSON.stringify(valid, null, 2).replaceAll('\n', ' '));
+    for (const path of leafPaths(valid)) {
+      lines.push(JSON.stringify(setAt(valid, path, undefined, true)));
+      for (const wrong of WRONG_VALUES) lines.push(JSON.stringify(setAt(valid, path, wrong)));
+    }
+    lines.push(JSON.stringify({ ...valid, extra: 1 }));
+    lines.push(JSON.stringify({ ...valid, data: { ...(valid.data as object), extra: 1 } }));
+    const text = JSON.stringify(valid);
+    lines.push(text.replace('"schemaVersion":1', '"schemaVersion":1.0'));
+    lines.push(text.replace('"schemaVersion":1', '"schemaVersion":1,"schemaVersion":2'));
+    lines.push(text.replace('"municipality":"350"', '"municipality":"350","municipality":"35"'));
+    lines.push(text.replace('"eventId":"', '"eventId":"\\u0041'));
+    lines.push(text.replace('"municipality":"350"', '"municipality":"\\u0033\\u0035\\u0030"'));
+    lines.push(text.replace(`"eventId":"e-${type}"`, '"eventId":"0101801234"'));
+    lines.push(text.replace(`"eventId":"e-${type}"`, '"eventId":"3213991234"'));
+    lines.push(text.replace(`"eventId":"e-${type}"`, `"eventId":"${'é'.repeat(60)}"`));
+    lines.push(text.replace(`"eventId":"e-${type}"`, `"eventId":"${'😀'.repeat(50)}"`));
+    lines.push(text.replace(`"eventId":"e-${type}"`, `"eventId":"${'😀'.repeat(51)}"`));
+    lines.push(text.slice(0, -1));
+    lines.push(`[${text}]`);
+  }
+  const d = clone(VALID.DecisionMade);
+  (d.data as Record<string, unknown>).outcome = 'rejected';
+  lines.push(JSON.stringify(d));
+  delete (d.data as Record<string, unknown>).grant;
+  lines.push(JSON.stringify(d));
+  lines.push('42', '"a string"', 'null', '{}', '{"type":"ServiceEnded"}', 'not json', '{"eventId": }');
+  return lines;
+}
+
+describe('bulk validation in DuckDB gives zod’s verdict on every line', () => {
+  const tmp = tempDir('sel104-sqlval-');
+  let db: Database;
+  beforeAll(async () => {
+    db = await openDatabase(resolvePaths({ db: tmp.db }));
+    await prepareStaging(db.conn);
+  });
+  afterAll(() => {
+    db.close();
+    tmp.cleanup();
+  });
+
+  async function verdicts(lines: string[]) {
+    const numbered = lines.map((text, i) => ({ line: i + 1, text }));
+    const result = await validateInBulk(db.conn, numbered);
+    const vouched = new Set(
+      (await queryRows<{ i: number }>(db.conn, `SELECT i FROM temp.checked c WHERE ok AND i NOT IN (SELECT i FROM temp.checked WHERE NOT ok)`)).map((r) => r.i),
+    );
+    await clearStaging(db.conn);
+    return { result, vouched };
+  }
+
+  it('covers every event type with SQL (no refinement without its mirror)', () => {
+    expect(buildSqlValidator().uncovered).toEqual([]);
+  });
+
+  it('never vouches for a line zod rejects, and agrees with zod line by line', async () => {
+    const lines = corpus();
+    expect(lines.length).toBeGreaterThan(2000);
+    const { result, vouched } = await verdicts(lines);
+    const zod = lines.map((l) => validateLine(l));
+    const falseAccepts = [...vouched].filter((i) => !zod[i]!.ok).map((i) => lines[i]);
+    expect(falseAccepts).toEqual([]);
+    const rejectedLines = new Set(result.rejected.map((r) => r.line));
+    const disagreements = lines.filter((_, i) => rejectedLines.has(i + 1) === zod[i]!.ok);
+    expect(disagreements).toEqual([]);
+    // Reasons are zod's, word for word.
+    for (const r of result.rejected) {
+      const z = zod[r.line - 1]!;
+      expect(z.ok ? [] : z.reasons).toEqual(r.reasons);
+    }
+    // The corpus really mixes both kinds.
+    expect(result.rejected.length).toBeGreaterThan(1000);
+    expect(result.valid).toBeGreaterThan(100);
+  });
+
+  it('vouches for every simulated event itself, so zod is the exception and not the rule', async () => {
+    const lines = [...simulate({ from: '2023-01-01', to: '2023-12-31', seed: 3 })].map((e) => JSON.stringify(e));
+    const types = new Set(lines.map((l) => (JSON.parse(l) as { type: string }).type));
+    expect(types.size).toBe(EVENT_TYPES.length);
+    const { result, vouched } = await verdicts(lines);
+    expect(result.rejected).toEqual([]);
+    expect(result.decidedByZod).toBe(0);
+    expect(vouched.size).toBe(lines.length);
+  });
+});
