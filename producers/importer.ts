@@ -42,25 +42,43 @@ export async function importLines(db: Database, input: Readable, opts: ImportOpt
   if (project) await ensureProjectionSchema(db.conn);
   const counts: ImportCounts = { received: 0, accepted: 0, duplicates: 0, rejected: 0 };
   const rejections: ImportResult['rejections'] = [];
+  // Three stages overlap: JavaScript reads batch k+1 while DuckDB appends batch k to the log on
+  // one connection and projects what the log already holds on a second one. The projection's
+  // own transactions keep it exactly-once whatever the interleaving.
+  const projector = project ? await db.instance.connect() : undefined;
   let projectedPosition = 0;
-  // Pipeline: while DuckDB validates, appends and projects batch k, JavaScript reads batch k+1.
-  let pending: Promise<void> = Promise.resolve();
-  for await (const lines of numberedLineBatches(input, batchSize, onBytes)) {
-    await pending;
-    pending = (async () => {
-      const res = await log.append(source, now().toISOString(), lines);
-      counts.received += res.received;
-      counts.accepted += res.accepted;
-      counts.duplicates += res.duplicates;
-      counts.rejected += res.rejected.length;
-      for (const r of res.rejected) if (rejections.length < maxRejectionsReported) rejections.push({ line: r.line, reasons: r.reasons });
-      if (project) projectedPosition = (await catchUp(db.conn)).position;
-      onBatch?.(counts);
-    })();
-    // Its failure is awaited (and thrown) at the next turn; until then it must not count as unhandled.
-    pending.catch(() => undefined);
+  let projecting: Promise<unknown> = Promise.resolve();
+  const projectCommitted = () => {
+    if (!projector) return;
+    projecting = projecting.then(async () => {
+      projectedPosition = (await catchUp(projector)).position;
+    });
+  };
+  let appending: Promise<void> = Promise.resolve();
+  try {
+    for await (const lines of numberedLineBatches(input, batchSize, onBytes)) {
+      await appending;
+      appending = (async () => {
+        const res = await log.append(source, now().toISOString(), lines);
+        counts.received += res.received;
+        counts.accepted += res.accepted;
+        counts.duplicates += res.duplicates;
+        counts.rejected += res.rejected.length;
+        for (const r of res.rejected) if (rejections.length < maxRejectionsReported) rejections.push({ line: r.line, reasons: r.reasons });
+        projectCommitted();
+        onBatch?.(counts);
+      })();
+      // Failures are awaited (and thrown) at the next turn; until then they must not count as unhandled.
+      appending.catch(() => undefined);
+      projecting.catch(() => undefined);
+    }
+    await appending;
+    projectCommitted();
+    await projecting;
+  } finally {
+    await appending.catch(() => undefined);
+    await projecting.catch(() => undefined);
+    projector?.closeSync();
   }
-  await pending;
-  if (project) projectedPosition = (await catchUp(db.conn)).position;
   return { ...counts, rejections, logPosition: log.endPosition, projectedPosition };
 }

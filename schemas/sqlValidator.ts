@@ -71,8 +71,11 @@ export interface TypeValidator {
   objectPaths: string[];
   /** SQL boolean over `body` and the columns t…, v…, k…: the line is certainly valid. */
   predicate: string;
-  /** A SELECT over temp table `typed` (i, body, maybe_cpr, type) giving i, body, maybe_cpr and t1…, v1…, k1… for this type. */
-  lists: string;
+  /**
+   * A SELECT over `source` (columns i, body, maybe_cpr) giving i, body, maybe_cpr and t1…, v1…, k1…
+   * for this type. Text that is not JSON is left out (it goes to zod): JSON functions would fail on it.
+   */
+  lists(source: string): string;
 }
 
 export interface SqlValidator {
@@ -176,9 +179,9 @@ function typeValidator(type: EventType, mirrors: ((c: Ctx) => string)[]): TypeVa
   // so that the predicate does not index a list again at every mention.
   const list = (ps: string[]) => `[${ps.map(quote).join(', ')}]`;
   const spread = (name: string, n: number, list: string) => Array.from({ length: n }, (_, i) => `${list}[${i + 1}] AS ${name}${i + 1}`);
-  const lists = `SELECT i, body, maybe_cpr, ${[...spread('t', paths.length, 't'), ...spread('v', paths.length, 'v'), ...spread('k', objectPaths.length, 'k')].join(', ')}
+  const lists = (source: string) => `SELECT i, body, maybe_cpr, ${[...spread('t', paths.length, 't'), ...spread('v', paths.length, 'v'), ...spread('k', objectPaths.length, 'k')].join(', ')}
     FROM (SELECT i, body, maybe_cpr, json_type(body, ${list(paths)}) AS t, json_extract_string(body, ${list(paths)}) AS v,
-                 json_keys(body, ${list(objectPaths)}) AS k FROM typed WHERE type = ${quote(type)})`;
+                 json_keys(body, ${list(objectPaths)}) AS k FROM ${source} WHERE json_valid(body))`;
   return { type, paths, objectPaths, predicate, lists };
 }
 

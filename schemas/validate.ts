@@ -22,7 +22,8 @@ const compiled = Object.fromEntries(
 const knownType = (t: unknown): t is EventType => typeof t === 'string' && Object.hasOwn(eventSchemas, t);
 
 // Quick pre-check on the raw text: only lines with a 10-digit run (or DDMMYY-XXXX) are walked for CPR numbers.
-export const CPR_HINT = /(?<!\d)\d{6}-?\d{4}(?!\d)/;
+// A cheap superset of CPR_CANDIDATE (no look-arounds): lines without it cannot hold a CPR number.
+export const CPR_HINT = /\d{6}-?\d{4}/;
 const CPR_ANYWHERE = /(?<!\d)\d{6}-?\d{4}(?!\d)/g;
 
 /** Replace CPR-like digit runs so a rejected line can be kept without keeping the number. */
