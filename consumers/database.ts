@@ -31,7 +31,7 @@ export interface Database {
  * (DuckDB locks them); a transaction writes to one of them only, which is how the log and the
  * projection stay independent: the log commits first, the projection catches up.
  */
-export async function openDatabase(paths: DatabasePaths, { memoryLimit = '1GB' } = {}): Promise<Database> {
+export async function openDatabase(paths: DatabasePaths, { memoryLimit = process.env.SEL104_MEMORY_LIMIT ?? '512MB' } = {}): Promise<Database> {
   mkdirSync(dirname(paths.db), { recursive: true });
   mkdirSync(dirname(paths.log), { recursive: true });
   try {

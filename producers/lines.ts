@@ -8,7 +8,8 @@ export interface NumberedLine {
 
 /**
  * Splits a byte stream into NDJSON lines, numbered from 1, in batches of `batchSize`.
- * A final newline does not make an empty last line; '\r\n' endings are accepted.
+ * Lines are cut on the bytes and decoded one by one as UTF-8 (a newline byte never occurs inside
+ * a multi-byte character). A final newline does not make an empty last line; '\r\n' is accepted.
  * Only one batch and one chunk are held at a time.
  */
 export async function* numberedLineBatches(
@@ -16,30 +17,31 @@ export async function* numberedLineBatches(
   batchSize: number,
   onBytes?: (bytes: number) => void,
 ): AsyncGenerator<NumberedLine[]> {
-  const decoder = new TextDecoder('utf-8');
-  let carry = '';
+  let carry: Buffer | undefined;
   let lineNo = 0;
   let batch: NumberedLine[] = [];
-  const push = (text: string) => {
-    lineNo++;
-    batch.push({ line: lineNo, text: text.endsWith('\r') ? text.slice(0, -1) : text });
+  const push = (buf: Buffer, start: number, end: number) => {
+    if (end > start && buf[end - 1] === 13) end--;
+    batch.push({ line: ++lineNo, text: buf.toString('utf8', start, end) });
   };
   for await (const chunk of input) {
-    const buf = chunk as Buffer;
+    let buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     onBytes?.(buf.length);
-    const text = carry + decoder.decode(buf, { stream: true });
+    if (carry) {
+      buf = Buffer.concat([carry, buf]);
+      carry = undefined;
+    }
     let start = 0;
-    for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
-      push(text.slice(start, nl));
+    for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
+      push(buf, start, nl);
       start = nl + 1;
     }
-    carry = text.slice(start);
+    if (start < buf.length) carry = Buffer.from(buf.subarray(start));
     if (batch.length >= batchSize) {
       yield batch;
       batch = [];
     }
   }
-  carry += decoder.decode();
-  if (carry.length > 0) push(carry);
+  if (carry && carry.length > 0) push(carry, 0, carry.length);
   if (batch.length > 0) yield batch;
 }

@@ -1,0 +1,32 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { numberedLineBatches } from '../producers/lines.ts';
+
+const collect = async (chunks: (string | Buffer)[], batchSize = 2) => {
+  const out: { line: number; text: string }[][] = [];
+  for await (const b of numberedLineBatches(Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))), batchSize)) out.push(b);
+  return out;
+};
+
+describe('numberedLineBatches', () => {
+  it('numbers lines across chunk boundaries and batches, without an empty last line', async () => {
+    const batches = await collect(['{"a":1}\n{"b"', ':2}\r\n\n{"c":3}\n']);
+    expect(batches.flat()).toEqual([
+      { line: 1, text: '{"a":1}' },
+      { line: 2, text: '{"b":2}' },
+      { line: 3, text: '' },
+      { line: 4, text: '{"c":3}' },
+    ]);
+    expect(batches.every((b) => b.length <= 4)).toBe(true);
+  });
+
+  it('keeps a last line without newline and decodes UTF-8 split across chunks', async () => {
+    const bytes = Buffer.from('{"navn":"Ærø Ø"}\nsidste', 'utf8');
+    const cut = bytes.indexOf(0xc3) + 1; // inside the two bytes of "Æ"
+    const batches = await collect([bytes.subarray(0, cut), bytes.subarray(cut)]);
+    expect(batches.flat()).toEqual([
+      { line: 1, text: '{"navn":"Ærø Ø"}' },
+      { line: 2, text: 'sidste' },
+    ]);
+  });
+});
