@@ -8,6 +8,7 @@ import { listDeadLetters } from '../consumers/deadLetters.ts';
 import { catchUp, ensureProjectionSchema, rebuild } from '../consumers/projector.ts';
 import { logEndPosition, logIdentity } from '../consumers/embeddedLogReader.ts';
 import { importLines } from '../producers/importer.ts';
+import { ndjsonChunks } from '../producers/ndjson.ts';
 import { Event } from '../schemas/events.ts';
 import { Sel104Error } from '../schemas/errors.ts';
 import { isoDate } from '../schemas/primitives.ts';
@@ -48,7 +49,7 @@ const municipalityList = parseWith(
   '--municipalities',
 );
 
-async function writeAll(out: Writable, chunk: string): Promise<void> {
+async function writeAll(out: Writable, chunk: Buffer): Promise<void> {
   if (!out.write(chunk)) await once(out, 'drain');
 }
 
@@ -68,18 +69,11 @@ export function commands(program: Command): void {
       const options = { municipalities: o.municipalities, from: o.from, to: o.to, scale: o.scale, seed: o.seed };
       const out: Writable = o.out ? createWriteStream(o.out) : process.stdout;
       const bar = o.out ? progressBar('simulate', estimateEvents(options), 'events') : progressBar('', 0, '');
-      let buf = '';
       let n = 0;
-      for (const e of simulate(options)) {
-        buf += JSON.stringify(e) + '\n';
-        n++;
-        if (buf.length > 1 << 20) {
-          await writeAll(out, buf);
-          buf = '';
-          bar.update(n);
-        }
+      for (const chunk of ndjsonChunks(simulate(options), { onEvent: () => n++ })) {
+        await writeAll(out, chunk);
+        bar.update(n);
       }
-      await writeAll(out, buf);
       bar.stop();
       if (o.out) {
         out.end();

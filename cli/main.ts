@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { commands } from './commands.ts';
 import { toSel104Error } from '../schemas/errors.ts';
+import { loadStandards } from '../schemas/standard.ts';
+import { setStandards } from './context.ts';
 
 /** `sel104`: one line per error, no stack traces, exit codes from the error catalogue. */
 const program = new Command()
@@ -8,9 +10,15 @@ const program = new Command()
   .description('Event-sourced analytics and reporting for activity and social-contact offers (Serviceloven §104)')
   .addOption(new Option('--db <path>', 'projection database (DuckDB file)').env('SEL104_DB').default('./data/sel104.duckdb'))
   .addOption(new Option('--log <kind>', 'event log').choices(['embedded', 'kafka']).default('embedded'))
+  .addOption(new Option('--standards <dir>', 'quality standards (*.json), replacing the shipped set in standards/').env('SEL104_STANDARDS'))
   .showSuggestionAfterError()
   .exitOverride()
   .configureOutput({ outputError: (str, write) => write(`sel104: ${str.replace(/^error: /, '').trim()}\n`) });
+
+// Standards are configuration: validated and frozen once, before any command runs (contract §2).
+program.hook('preAction', (root) => {
+  setStandards(loadStandards((root.opts() as { standards?: string }).standards));
+});
 
 commands(program);
 

@@ -4,8 +4,10 @@ import { openDatabase, queryValue, resolvePaths, type Database } from '../consum
 import { catchUp, ensureProjectionSchema } from '../consumers/projector.ts';
 import { buildServer } from '../dashboards/server.ts';
 import { importLines } from '../producers/importer.ts';
+import { ndjsonChunks } from '../producers/ndjson.ts';
 import { estimateEvents, simulate, type SimulateOptions } from '../producers/simulator/index.ts';
 import { Sel104Error } from '../schemas/errors.ts';
+import { currentStandards } from './context.ts';
 
 export interface ServeOptions {
   db: string;
@@ -25,19 +27,6 @@ async function logIsEmpty(conn: DuckDBConnection): Promise<boolean> {
   const exists = await queryValue<bigint>(conn, `SELECT count(*) FROM duckdb_tables() WHERE database_name = 'log' AND table_name = 'events'`);
   if (Number(exists) === 0) return true;
   return (await queryValue<bigint | null>(conn, 'SELECT max(position) FROM log.events')) === null;
-}
-
-/** NDJSON in ~1 MB Buffers: the importer reads bytes, and small chunks would cost a stream turn per event. */
-function* ndjsonChunks(events: Iterable<unknown>): Generator<Buffer> {
-  let buf = '';
-  for (const e of events) {
-    buf += JSON.stringify(e) + '\n';
-    if (buf.length >= 1 << 20) {
-      yield Buffer.from(buf);
-      buf = '';
-    }
-  }
-  if (buf.length > 0) yield Buffer.from(buf);
 }
 
 async function importDemo(db: Database): Promise<void> {
@@ -67,7 +56,7 @@ export async function serve({ db: dbPath, host, port, demo }: ServeOptions): Pro
     await ensureProjectionSchema(db.conn);
     // catchUp needs a log; a server on an empty database still starts and says how to fill it.
     if (!(await logIsEmpty(db.conn))) await catchUp(db.conn);
-    app = buildServer({ db });
+    app = buildServer({ db, standards: currentStandards() });
     try {
       await app.listen({ host, port });
     } catch (err) {

@@ -59,9 +59,12 @@ export async function prepareStaging(conn: DuckDBConnection): Promise<void> {
   for (const ddl of STAGING_DDL) await conn.run(ddl);
 }
 
+/**
+ * Empties the staging tables by creating them anew: a DELETE would leave the deleted rows'
+ * storage behind in memory, batch after batch.
+ */
 export async function clearStaging(conn: DuckDBConnection): Promise<void> {
-  for (const r of ROUTES) await conn.run(`DELETE FROM temp.${stagingTable(r)}`);
-  await conn.run('DELETE FROM temp.checked');
+  await prepareStaging(conn);
 }
 
 export async function validateInBulk(conn: DuckDBConnection, lines: readonly NumberedLine[]): Promise<BulkVerdicts> {

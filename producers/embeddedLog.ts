@@ -125,7 +125,7 @@ export class EmbeddedLog {
       };
     } finally {
       await clearStaging(conn);
-      await conn.run('DELETE FROM temp.dlq_staging');
+      await conn.run(DLQ_STAGING_DDL);
     }
   }
 }

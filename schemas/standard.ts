@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -61,6 +61,7 @@ const deepFreeze = <T>(value: T): T => {
 /** Reads and validates every `*.json` in `dir`, once; the result is frozen. */
 export function loadStandards(dir: string = SHIPPED_STANDARDS_DIR): ReadonlyMap<string, Standard> {
   const out = new Map<string, Standard>();
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Sel104Error('SEL104_ERR_USAGE', `standards directory not found: ${dir}`);
   const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
   for (const file of files) {
     const path = join(dir, file);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../consumers/database.ts';
@@ -111,6 +111,19 @@ describe('CLI errors are one clear line with the catalogue exit code', () => {
     const r = cli(['rebuild'], { db: tmp.db });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/the embedded log is empty/);
+  });
+
+  it('an invalid --standards directory stops every command with the file and field', () => {
+    const dir = tempDir('sel104-badstd-');
+    try {
+      writeFileSync(join(dir.dir, '350.json'), JSON.stringify({ municipality: '350', name: 'x', versions: [] }));
+      const r = cli(['schema', '--standards', dir.dir]);
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/350\.json: versions: /);
+    } finally {
+      dir.cleanup();
+    }
   });
 
   it('schema prints a JSON Schema naming all 17 event types', () => {
