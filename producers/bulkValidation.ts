@@ -8,7 +8,7 @@ import type { NumberedLine } from './lines.ts';
 /**
  * Validation of a batch in bulk: DuckDB checks every line against SQL derived from the zod
  * schemas (schemas/sqlValidator.ts); only the lines it is not sure about are parsed by zod,
- * which has the last word and words the reasons. The result is the temp table `checked`:
+ * which has the last word and words the reasons. The result is the table `stage.checked_<slot>`:
  * one row per valid line with its envelope and data (column i keeps the input order).
  *
  * Lines are routed to one staging table per event type by a cheap look at their text, so each
@@ -23,7 +23,7 @@ export interface RejectedLine {
 }
 
 export interface BulkVerdicts {
-  /** Lines that passed, in `temp.checked` (ok = true). */
+  /** Lines that passed, in `stage.checked_<slot>` (ok = true). */
   valid: number;
   rejected: RejectedLine[];
   /** Lines zod had to decide (should be few: the benchmark and a test watch it). */
@@ -33,41 +33,53 @@ export interface BulkVerdicts {
 const VALIDATOR = buildSqlValidator();
 const ROUTED = new Set<string>(VALIDATOR.types.map((t) => t.type));
 const OTHER = 'other';
-const stagingTable = (route: string) => `raw_${route}`;
 const ROUTES = [...VALIDATOR.types.map((t) => t.type), OTHER];
 const TYPE_HINT = /"type"\s*:\s*"([A-Za-z]+)"/;
 
-const STAGING_DDL = [
-  ...ROUTES.map((r) => `CREATE OR REPLACE TEMP TABLE ${stagingTable(r)} (i INTEGER, body VARCHAR, maybe_cpr BOOLEAN)`),
-  `CREATE OR REPLACE TEMP VIEW raw_all AS ${ROUTES.map((r) => `SELECT i, body FROM temp.${stagingTable(r)}`).join(' UNION ALL ')}`,
-  `CREATE OR REPLACE TEMP TABLE checked (
+/**
+ * Staging lives in an in-memory database attached as `stage`, shared by the connections of one
+ * DuckDB instance, in two slots: while one batch is checked in slot 0, the one before it can be
+ * committed to the log from slot 1 on another connection.
+ */
+export type Slot = 0 | 1;
+const raw = (route: string, slot: Slot) => `stage.raw_${route}_${slot}`;
+export const checkedTable = (slot: Slot) => `stage.checked_${slot}`;
+export const dlqTable = (slot: Slot) => `stage.dlq_${slot}`;
+
+const stagingDdl = (slot: Slot) => [
+  ...ROUTES.map((r) => `CREATE OR REPLACE TABLE ${raw(r, slot)} (i INTEGER, body VARCHAR, maybe_cpr BOOLEAN)`),
+  `CREATE OR REPLACE VIEW stage.raw_all_${slot} AS ${ROUTES.map((r) => `SELECT i, body FROM ${raw(r, slot)}`).join(' UNION ALL ')}`,
+  `CREATE OR REPLACE TABLE ${checkedTable(slot)} (
      i INTEGER, ok BOOLEAN, event_id VARCHAR, type VARCHAR, schema_version VARCHAR, municipality VARCHAR,
      case_id VARCHAR, occurred_on VARCHAR, recorded_at VARCHAR, source VARCHAR, data VARCHAR)`,
+  `CREATE OR REPLACE TABLE ${dlqTable(slot)} (line BIGINT, reasons VARCHAR, raw VARCHAR)`,
 ];
 
 /** One INSERT … SELECT over all covered types, each reading its own staging table and only its schema's paths. */
-const CHECK_SQL = `INSERT INTO checked (i, ok, event_id, type, schema_version, municipality, case_id, occurred_on, recorded_at, source, data)
+const checkSql = (slot: Slot) => `INSERT INTO ${checkedTable(slot)} (i, ok, event_id, type, schema_version, municipality, case_id, occurred_on, recorded_at, source, data)
   ${VALIDATOR.types
     .map((tv) => {
       const dataIndex = tv.paths.indexOf('$.data') + 1;
       const envelope = ENVELOPE_PATHS.map((_, n) => `v${n + 1}`).join(', ');
-      return `SELECT i, ${tv.predicate} AS ok, ${envelope}, v${dataIndex} FROM (${tv.lists(`temp.${stagingTable(tv.type)}`)})`;
+      return `SELECT i, ${tv.predicate} AS ok, ${envelope}, v${dataIndex} FROM (${tv.lists(raw(tv.type, slot))})`;
     })
     .join('\nUNION ALL\n')}`;
+const CHECK_SQL: Record<Slot, string> = { 0: checkSql(0), 1: checkSql(1) };
 
-export async function prepareStaging(conn: DuckDBConnection): Promise<void> {
-  for (const ddl of STAGING_DDL) await conn.run(ddl);
+/**
+ * Creates (or empties) a slot's tables. Emptying is creating anew: a DELETE would leave the
+ * deleted rows' storage behind in memory, batch after batch.
+ */
+export async function prepareStaging(conn: DuckDBConnection, slot: Slot): Promise<void> {
+  await conn.run(`ATTACH IF NOT EXISTS ':memory:' AS stage`);
+  for (const ddl of stagingDdl(slot)) await conn.run(ddl);
 }
 
 /**
- * Empties the staging tables by creating them anew: a DELETE would leave the deleted rows'
- * storage behind in memory, batch after batch.
+ * Checks a batch into `slot` (which must be prepared and not in use): valid lines end up in
+ * `stage.checked_<slot>`, rejected ones in `stage.dlq_<slot>` (and in the verdicts, with reasons).
  */
-export async function clearStaging(conn: DuckDBConnection): Promise<void> {
-  await prepareStaging(conn);
-}
-
-export async function validateInBulk(conn: DuckDBConnection, lines: readonly NumberedLine[]): Promise<BulkVerdicts> {
+export async function validateInBulk(conn: DuckDBConnection, slot: Slot, lines: readonly NumberedLine[]): Promise<BulkVerdicts> {
   const rejected: RejectedLine[] = [];
   const lineOf: number[] = [];
   const routes = new Map<string, { i: number; text: string }[]>();
@@ -84,7 +96,7 @@ export async function validateInBulk(conn: DuckDBConnection, lines: readonly Num
     lineOf.push(line);
   }
   for (const [route, bucket] of routes) {
-    const app = await conn.createAppender(stagingTable(route), 'main', 'temp');
+    const app = await conn.createAppender(raw(route, slot).slice('stage.'.length), 'main', 'stage');
     for (const { i, text } of bucket) {
       app.appendInteger(i);
       app.appendVarchar(text);
@@ -93,18 +105,16 @@ export async function validateInBulk(conn: DuckDBConnection, lines: readonly Num
     }
     app.closeSync();
   }
-  if (lineOf.length === 0) return { valid: 0, rejected, decidedByZod: 0 };
-
-  if (routes.size > (routes.has(OTHER) ? 1 : 0)) await conn.run(CHECK_SQL);
+  if (lineOf.length > 0 && routes.size > (routes.has(OTHER) ? 1 : 0)) await conn.run(CHECK_SQL[slot]);
 
   // Everything SQL did not vouch for goes to zod: invalid JSON, unknown types, and any doubt.
   const unsure = await queryRows<{ i: number; body: string }>(
     conn,
-    `SELECT r.i, r.body FROM temp.raw_all r ANTI JOIN (SELECT i FROM temp.checked WHERE ok) c ON c.i = r.i ORDER BY r.i`,
+    `SELECT r.i, r.body FROM stage.raw_all_${slot} r ANTI JOIN (SELECT i FROM ${checkedTable(slot)} WHERE ok) c ON c.i = r.i ORDER BY r.i`,
   );
   let rescued = 0;
   if (unsure.length > 0) {
-    const fix = await conn.createAppender('checked', 'main', 'temp');
+    const fix = await conn.createAppender(checkedTable(slot).slice('stage.'.length), 'main', 'stage');
     for (const { i, body } of unsure) {
       const verdict = validateLine(body);
       if (!verdict.ok) {
@@ -125,6 +135,16 @@ export async function validateInBulk(conn: DuckDBConnection, lines: readonly Num
     fix.closeSync();
   }
   rejected.sort((a, b) => a.line - b.line);
+  if (rejected.length > 0) {
+    const app = await conn.createAppender(dlqTable(slot).slice('stage.'.length), 'main', 'stage');
+    for (const r of rejected) {
+      app.appendBigInt(BigInt(r.line));
+      app.appendVarchar(JSON.stringify(r.reasons));
+      app.appendVarchar(r.raw);
+      app.endRow();
+    }
+    app.closeSync();
+  }
   return { valid: lineOf.length - (unsure.length - rescued), rejected, decidedByZod: unsure.length };
 }
 

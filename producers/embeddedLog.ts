@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryValue } from '../consumers/database.ts';
-import { clearStaging, prepareStaging, validateInBulk, type RejectedLine } from './bulkValidation.ts';
+import type { Database } from '../consumers/database.ts';
+import { checkedTable, dlqTable, prepareStaging, validateInBulk, type BulkVerdicts, type RejectedLine, type Slot } from './bulkValidation.ts';
 import type { NumberedLine } from './lines.ts';
 
 /**
@@ -35,8 +36,6 @@ const LOG_DDL = [
   )`,
 ];
 
-const DLQ_STAGING_DDL = `CREATE OR REPLACE TEMP TABLE dlq_staging (line BIGINT, reasons VARCHAR, raw VARCHAR)`;
-
 export interface AppendResult {
   received: number;
   accepted: number;
@@ -46,14 +45,25 @@ export interface AppendResult {
   position: number;
 }
 
+/** A batch checked into a staging slot, waiting for its commit. */
+export interface CheckedBatch {
+  slot: Slot;
+  received: number;
+  verdicts: BulkVerdicts;
+}
+
 export class EmbeddedLog {
   private constructor(
-    private readonly conn: DuckDBConnection,
+    /** Checks batches (validation in bulk) into the staging slots. */
+    private readonly checker: DuckDBConnection,
+    /** Commits checked batches to the log, one at a time and in order. */
+    private readonly writer: DuckDBConnection,
     readonly logId: string,
     private nextPosition: number,
   ) {}
 
-  static async open(conn: DuckDBConnection): Promise<EmbeddedLog> {
+  static async open(db: Database): Promise<EmbeddedLog> {
+    const { conn } = db;
     for (const ddl of LOG_DDL) await conn.run(ddl);
     let logId = await queryValue<string | undefined>(conn, `SELECT value FROM log.meta WHERE key = 'log_id'`);
     if (!logId) {
@@ -61,34 +71,33 @@ export class EmbeddedLog {
       await conn.run(`INSERT INTO log.meta VALUES ('log_id', $1), ('created_at', CAST(now() AS VARCHAR))`, [logId]);
     }
     const last = Number(await queryValue<bigint | null>(conn, `SELECT coalesce(max(position), 0) FROM log.events`));
-    await prepareStaging(conn);
-    await conn.run(DLQ_STAGING_DDL);
-    return new EmbeddedLog(conn, logId, last + 1);
+    await prepareStaging(conn, 0);
+    await prepareStaging(conn, 1);
+    return new EmbeddedLog(await db.instance.connect(), await db.instance.connect(), logId, last + 1);
+  }
+
+  close(): void {
+    this.checker.closeSync();
+    this.writer.closeSync();
   }
 
   get endPosition(): number {
     return this.nextPosition - 1;
   }
 
+  /** Step 1: validates a batch into `slot`, which must be free (its previous batch committed). */
+  async check(slot: Slot, lines: readonly NumberedLine[]): Promise<CheckedBatch> {
+    return { slot, received: lines.length, verdicts: await validateInBulk(this.checker, slot, lines) };
+  }
+
   /**
-   * Validates and appends one batch of lines. Valid events whose eventId is already in the log,
-   * or earlier in the batch, are duplicates. `ingestedAt` stands in for a missing recordedAt
-   * (contract §1). Accepted events and dead letters commit in one transaction.
+   * Step 2: appends a checked batch. Valid events whose eventId is already in the log, or earlier
+   * in the batch, are duplicates. `ingestedAt` stands in for a missing recordedAt (contract §1).
+   * Accepted events and dead letters commit in one transaction; then the slot is emptied.
    */
-  async append(source: string, ingestedAt: string, lines: readonly NumberedLine[]): Promise<AppendResult> {
-    const { conn } = this;
+  async commit({ slot, received, verdicts }: CheckedBatch, source: string, ingestedAt: string): Promise<AppendResult> {
+    const conn = this.writer;
     try {
-      const verdicts = await validateInBulk(conn, lines);
-      if (verdicts.rejected.length > 0) {
-        const app = await conn.createAppender('dlq_staging', 'main', 'temp');
-        for (const r of verdicts.rejected) {
-          app.appendBigInt(BigInt(r.line));
-          app.appendVarchar(JSON.stringify(r.reasons));
-          app.appendVarchar(r.raw);
-          app.endRow();
-        }
-        app.closeSync();
-      }
       const inserted = await inTransaction(conn, async () => {
         let n = 0;
         if (verdicts.valid > 0) {
@@ -97,7 +106,7 @@ export class EmbeddedLog {
              SELECT $1 + row_number() OVER (ORDER BY c.i) AS position, c.event_id, c.type, CAST(c.schema_version AS INTEGER),
                     c.municipality, c.case_id, CAST(c.occurred_on AS DATE), CAST(coalesce(c.recorded_at, $2) AS TIMESTAMPTZ),
                     CAST($2 AS TIMESTAMPTZ), c.source, c.data
-             FROM (SELECT * FROM temp.checked WHERE ok QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY i) = 1) c
+             FROM (SELECT * FROM ${checkedTable(slot)} WHERE ok QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY i) = 1) c
              ANTI JOIN log.events e ON e.event_id = c.event_id`,
             [this.nextPosition - 1, ingestedAt],
           );
@@ -107,7 +116,7 @@ export class EmbeddedLog {
           await conn.run(
             // The same line of the same source rejected again (an import re-run after a crash) is kept once.
             `INSERT INTO log.dead_letters
-             SELECT CAST($1 AS TIMESTAMPTZ), $2, s.line, s.reasons, s.raw FROM temp.dlq_staging s
+             SELECT CAST($1 AS TIMESTAMPTZ), $2, s.line, s.reasons, s.raw FROM ${dlqTable(slot)} s
              ANTI JOIN log.dead_letters d ON d.source = $2 AND d.line = s.line AND d.raw = s.raw
              ORDER BY s.line`,
             [ingestedAt, source],
@@ -116,16 +125,14 @@ export class EmbeddedLog {
         return n;
       });
       this.nextPosition += inserted;
-      return {
-        received: lines.length,
-        accepted: inserted,
-        duplicates: verdicts.valid - inserted,
-        rejected: verdicts.rejected,
-        position: this.endPosition,
-      };
+      return { received, accepted: inserted, duplicates: verdicts.valid - inserted, rejected: verdicts.rejected, position: this.endPosition };
     } finally {
-      await clearStaging(conn);
-      await conn.run(DLQ_STAGING_DDL);
+      await prepareStaging(conn, slot);
     }
+  }
+
+  /** Both steps for one batch, for callers that do not pipeline. */
+  async append(source: string, ingestedAt: string, lines: readonly NumberedLine[]): Promise<AppendResult> {
+    return this.commit(await this.check(0, lines), source, ingestedAt);
   }
 }

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Database } from '../consumers/database.ts';
 import { catchUp, ensureProjectionSchema } from '../consumers/projector.ts';
 import type { Reason } from '../schemas/validate.ts';
+import type { Slot } from './bulkValidation.ts';
 import { EmbeddedLog } from './embeddedLog.ts';
 import { numberedLineBatches } from './lines.ts';
 
@@ -38,13 +39,14 @@ export interface ImportOptions {
  */
 export async function importLines(db: Database, input: Readable, opts: ImportOptions): Promise<ImportResult> {
   const { source, batchSize = 250_000, project = true, onBytes, onBatch, now = () => new Date(), maxRejectionsReported = 1000 } = opts;
-  const log = await EmbeddedLog.open(db.conn);
+  const log = await EmbeddedLog.open(db);
   if (project) await ensureProjectionSchema(db.conn);
   const counts: ImportCounts = { received: 0, accepted: 0, duplicates: 0, rejected: 0 };
   const rejections: ImportResult['rejections'] = [];
-  // Three stages overlap: JavaScript reads batch k+1 while DuckDB appends batch k to the log on
-  // one connection and projects what the log already holds on a second one. The projection's
-  // own transactions keep it exactly-once whatever the interleaving.
+  // Four stages overlap, each on its own connection where DuckDB is involved: JavaScript reads
+  // batch k+2; batch k+1 is checked into one staging slot; batch k is committed to the log from
+  // the other; and the projector catches up with what the log holds. Each stage keeps its own
+  // order, and the commits and projections are transactions, so the result is that of a serial run.
   const projector = project ? await db.instance.connect() : undefined;
   let projectedPosition = 0;
   let projecting: Promise<unknown> = Promise.resolve();
@@ -53,13 +55,21 @@ export async function importLines(db: Database, input: Readable, opts: ImportOpt
     projecting = projecting.then(async () => {
       projectedPosition = (await catchUp(projector)).position;
     });
+    // Failures are awaited (and thrown) later; until then they must not count as unhandled.
+    projecting.catch(() => undefined);
   };
-  let appending: Promise<void> = Promise.resolve();
+  let committing: Promise<void> = Promise.resolve();
+  let failure: { error: unknown } | undefined;
+  const slotFree: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
+  let k = 0;
   try {
     for await (const lines of numberedLineBatches(input, batchSize, onBytes)) {
-      await appending;
-      appending = (async () => {
-        const res = await log.append(source, now().toISOString(), lines);
+      const slot = (k++ % 2) as Slot;
+      await slotFree[slot];
+      if (failure) throw failure.error;
+      const checked = await log.check(slot, lines);
+      committing = committing.then(async () => {
+        const res = await log.commit(checked, source, now().toISOString());
         counts.received += res.received;
         counts.accepted += res.accepted;
         counts.duplicates += res.duplicates;
@@ -67,18 +77,18 @@ export async function importLines(db: Database, input: Readable, opts: ImportOpt
         for (const r of res.rejected) if (rejections.length < maxRejectionsReported) rejections.push({ line: r.line, reasons: r.reasons });
         projectCommitted();
         onBatch?.(counts);
-      })();
-      // Failures are awaited (and thrown) at the next turn; until then they must not count as unhandled.
-      appending.catch(() => undefined);
-      projecting.catch(() => undefined);
+      });
+      committing.catch((error: unknown) => (failure ??= { error }));
+      slotFree[slot] = committing.catch(() => undefined);
     }
-    await appending;
+    await committing;
     projectCommitted();
     await projecting;
   } finally {
-    await appending.catch(() => undefined);
+    await committing.catch(() => undefined);
     await projecting.catch(() => undefined);
     projector?.closeSync();
+    log.close();
   }
   return { ...counts, rejections, logPosition: log.endPosition, projectedPosition };
 }

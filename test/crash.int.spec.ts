@@ -9,12 +9,12 @@ async function logDigest(db: string) {
   return withDb(db, async ({ conn }) => {
     const [r] = await queryRows<{ n: bigint; h: string }>(
       conn,
-      `SELECT count(*) AS n, md5(string_agg(position || '|' || event_id || '|' || recorded_at || '|' || data, chr(10) ORDER BY position)) AS h
+      `SELECT count(*) AS n, CAST(sum(hash(position || '|' || event_id || '|' || recorded_at || '|' || data)) AS VARCHAR) AS h
        FROM log.events`,
     );
     const hasCheckpoints = await queryRows(conn, `SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND table_name = 'checkpoints'`);
     const [c] = hasCheckpoints.length ? await queryRows<{ p: bigint }>(conn, `SELECT position AS p FROM checkpoints WHERE log = 'embedded'`) : [];
-    return { events: Number(r!.n), md5: r!.h, checkpoint: Number(c?.p ?? 0) };
+    return { events: Number(r!.n), digest: r!.h, checkpoint: Number(c?.p ?? 0) };
   });
 }
 
@@ -55,7 +55,7 @@ describe('crash safety: an import killed with SIGKILL midway, then run again', (
   it('loses nothing and counts nothing twice', async () => {
     // Kill at a fraction of the clean import's duration: somewhere in the middle of the file.
     // A kill that lands before the first commit is a crash too; then the next, later kill follows.
-    let midway = { events: 0, md5: '', checkpoint: 0 };
+    let midway = { events: 0, digest: '', checkpoint: 0 };
     for (const fraction of [0.5, 0.7, 0.85]) {
       const code = await importAndKill(cleanMs * fraction);
       expect(code).toBeNull(); // killed, not finished

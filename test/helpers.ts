@@ -35,16 +35,16 @@ export async function withDb<T>(db: string, fn: (d: Database) => Promise<T>): Pr
   }
 }
 
-/** Per projection table: row count and a digest of every row in position order. */
-export async function projectionDigest(db: string): Promise<Record<string, { rows: number; md5: string }>> {
+/** Per projection table: row count and an order-independent digest of every row (each row holds its position). */
+export async function projectionDigest(db: string): Promise<Record<string, { rows: number; digest: string }>> {
   return withDb(db, async ({ conn }) => {
-    const out: Record<string, { rows: number; md5: string }> = {};
+    const out: Record<string, { rows: number; digest: string }> = {};
     for (const t of PROJECTION_TABLES) {
       const [r] = await queryRows<{ n: bigint; h: string | null }>(
         conn,
-        `SELECT count(*) AS n, md5(coalesce(string_agg(CAST(x AS VARCHAR), chr(10) ORDER BY x.position), '')) AS h FROM ${t} x`,
+        `SELECT count(*) AS n, CAST(coalesce(sum(hash(CAST(x AS VARCHAR))), 0) AS VARCHAR) AS h FROM ${t} x`,
       );
-      out[t] = { rows: Number(r!.n), md5: r!.h ?? '' };
+      out[t] = { rows: Number(r!.n), digest: r!.h ?? '' };
     }
     return out;
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows, resolvePaths, type Database } from '../consumers/database.ts';
-import { clearStaging, prepareStaging, validateInBulk } from '../producers/bulkValidation.ts';
+import { checkedTable, prepareStaging, validateInBulk } from '../producers/bulkValidation.ts';
 import { simulate } from '../producers/simulator/index.ts';
 import { EVENT_TYPES } from '../schemas/events.ts';
 import { buildSqlValidator } from '../schemas/sqlValidator.ts';
@@ -74,7 +74,7 @@ describe('bulk validation in DuckDB gives zod’s verdict on every line', () => 
   let db: Database;
   beforeAll(async () => {
     db = await openDatabase(resolvePaths({ db: tmp.db }));
-    await prepareStaging(db.conn);
+    await prepareStaging(db.conn, 0);
   });
   afterAll(() => {
     db.close();
@@ -83,11 +83,12 @@ describe('bulk validation in DuckDB gives zod’s verdict on every line', () => 
 
   async function verdicts(lines: string[]) {
     const numbered = lines.map((text, i) => ({ line: i + 1, text }));
-    const result = await validateInBulk(db.conn, numbered);
+    const result = await validateInBulk(db.conn, 0, numbered);
+    const checked = checkedTable(0);
     const vouched = new Set(
-      (await queryRows<{ i: number }>(db.conn, `SELECT i FROM temp.checked c WHERE ok AND i NOT IN (SELECT i FROM temp.checked WHERE NOT ok)`)).map((r) => r.i),
+      (await queryRows<{ i: number }>(db.conn, `SELECT i FROM ${checked} c WHERE ok AND i NOT IN (SELECT i FROM ${checked} WHERE NOT ok)`)).map((r) => r.i),
     );
-    await clearStaging(db.conn);
+    await prepareStaging(db.conn, 0);
     return { result, vouched };
   }
 
