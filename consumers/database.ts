@@ -35,7 +35,9 @@ export async function openDatabase(paths: DatabasePaths, { memoryLimit = process
   mkdirSync(dirname(paths.db), { recursive: true });
   mkdirSync(dirname(paths.log), { recursive: true });
   try {
-    const instance = await DuckDBInstance.create(paths.db, { memory_limit: memoryLimit, preserve_insertion_order: 'true' });
+    // Every table that needs an order carries it (position, line, i), and every read that needs
+    // one says ORDER BY, so DuckDB may insert in parallel without keeping arrival order.
+    const instance = await DuckDBInstance.create(paths.db, { memory_limit: memoryLimit, preserve_insertion_order: 'false' });
     const conn = await instance.connect();
     await conn.run(`ATTACH '${paths.log.replaceAll("'", "''")}' AS log`);
     return {
