@@ -1,6 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../consumers/database.ts';
-import { EVENT_TYPES } from '../schemas/events.ts';
 import { buildSqlValidator, ENVELOPE_PATHS } from '../schemas/sqlValidator.ts';
 import { CPR_HINT, redactCpr, validateLine, type Reason } from '../schemas/validate.ts';
 import type { NumberedLine } from './lines.ts';
@@ -147,6 +146,3 @@ export async function validateInBulk(conn: DuckDBConnection, slot: Slot, lines: 
   }
   return { valid: lineOf.length - (unsure.length - rescued), rejected, decidedByZod: unsure.length };
 }
-
-/** Every event type has a route; a type without one would always go to zod (see the test). */
-export const UNROUTED_TYPES = EVENT_TYPES.filter((t) => !ROUTED.has(t));

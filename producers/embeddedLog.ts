@@ -130,9 +130,4 @@ export class EmbeddedLog {
       await prepareStaging(conn, slot);
     }
   }
-
-  /** Both steps for one batch, for callers that do not pipeline. */
-  async append(source: string, ingestedAt: string, lines: readonly NumberedLine[]): Promise<AppendResult> {
-    return this.commit(await this.check(0, lines), source, ingestedAt);
-  }
 }
