@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { inTransaction, queryValue } from '../consumers/database.ts';
-import type { Database } from '../consumers/database.ts';
+import { inTransaction, queryValue, type Database } from '../consumers/database.ts';
 import { checkedTable, dlqTable, prepareStaging, validateInBulk, type BulkVerdicts, type RejectedLine, type Slot } from './bulkValidation.ts';
 import type { NumberedLine } from './lines.ts';
 
