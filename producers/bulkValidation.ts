@@ -37,10 +37,11 @@ const TYPE_HINT = /"type"\s*:\s*"([A-Za-z]+)"/;
 
 /**
  * Staging lives in an in-memory database attached as `stage`, shared by the connections of one
- * DuckDB instance, in two slots: while one batch is checked in slot 0, the one before it can be
- * committed to the log from slot 1 on another connection.
+ * DuckDB instance, in slots: while one batch is staged in a slot, the one before it is checked
+ * in another and the one before that is committed to the log from a third, each on its own
+ * connection.
  */
-export type Slot = 0 | 1;
+export type Slot = 0 | 1 | 2;
 const raw = (route: string, slot: Slot) => `stage.raw_${route}_${slot}`;
 export const checkedTable = (slot: Slot) => `stage.checked_${slot}`;
 export const dlqTable = (slot: Slot) => `stage.dlq_${slot}`;
@@ -63,7 +64,7 @@ const checkSql = (slot: Slot) => `INSERT INTO ${checkedTable(slot)} (i, ok, even
       return `SELECT i, ${tv.predicate} AS ok, ${envelope}, v${dataIndex} FROM (${tv.lists(raw(tv.type, slot))})`;
     })
     .join('\nUNION ALL\n')}`;
-const CHECK_SQL: Record<Slot, string> = { 0: checkSql(0), 1: checkSql(1) };
+const CHECK_SQL: Record<Slot, string> = { 0: checkSql(0), 1: checkSql(1), 2: checkSql(2) };
 
 /**
  * Creates (or empties) a slot's tables. Emptying is creating anew: a DELETE would leave the
@@ -74,11 +75,23 @@ export async function prepareStaging(conn: DuckDBConnection, slot: Slot): Promis
   for (const ddl of stagingDdl(slot)) await conn.run(ddl);
 }
 
+/** A batch's lines appended to a slot's staging tables, waiting for their check. */
+export interface StagedBatch {
+  slot: Slot;
+  received: number;
+  /** Input line number of each staged row, by its index i. */
+  lineOf: number[];
+  /** Lines rejected before staging (empty lines). */
+  rejected: RejectedLine[];
+  /** Whether any row was routed to an event type (else the SQL check has nothing to do). */
+  routed: boolean;
+}
+
 /**
- * Checks a batch into `slot` (which must be prepared and not in use): valid lines end up in
- * `stage.checked_<slot>`, rejected ones in `stage.dlq_<slot>` (and in the verdicts, with reasons).
+ * Step 1: routes a batch's lines into `slot` (free: its previous batch committed). JavaScript
+ * and appenders only, so it runs on its own connection while DuckDB checks the batch before it.
  */
-export async function validateInBulk(conn: DuckDBConnection, slot: Slot, lines: readonly NumberedLine[]): Promise<BulkVerdicts> {
+export async function stageLines(conn: DuckDBConnection, slot: Slot, lines: readonly NumberedLine[]): Promise<StagedBatch> {
   const rejected: RejectedLine[] = [];
   const lineOf: number[] = [];
   const routes = new Map<string, { i: number; text: string }[]>();
@@ -104,7 +117,17 @@ export async function validateInBulk(conn: DuckDBConnection, slot: Slot, lines: 
     }
     app.closeSync();
   }
-  if (lineOf.length > 0 && routes.size > (routes.has(OTHER) ? 1 : 0)) await conn.run(CHECK_SQL[slot]);
+  return { slot, received: lines.length, lineOf, rejected, routed: routes.size > (routes.has(OTHER) ? 1 : 0) };
+}
+
+/**
+ * Step 2: checks a staged batch: valid lines end up in `stage.checked_<slot>`, rejected ones in
+ * `stage.dlq_<slot>` (and in the verdicts, with reasons).
+ */
+export async function checkStaged(conn: DuckDBConnection, staged: StagedBatch): Promise<BulkVerdicts> {
+  const { slot, lineOf } = staged;
+  const rejected = [...staged.rejected];
+  if (staged.routed) await conn.run(CHECK_SQL[slot]);
 
   // Everything SQL did not vouch for goes to zod: invalid JSON, unknown types, and any doubt.
   const unsure = await queryRows<{ i: number; body: string }>(
@@ -145,4 +168,9 @@ export async function validateInBulk(conn: DuckDBConnection, slot: Slot, lines: 
     app.closeSync();
   }
   return { valid: lineOf.length - (unsure.length - rescued), rejected, decidedByZod: unsure.length };
+}
+
+/** Both steps on one connection. */
+export async function validateInBulk(conn: DuckDBConnection, slot: Slot, lines: readonly NumberedLine[]): Promise<BulkVerdicts> {
+  return checkStaged(conn, await stageLines(conn, slot, lines));
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryValue, type Database } from '../consumers/database.ts';
-import { checkedTable, dlqTable, prepareStaging, validateInBulk, type BulkVerdicts, type RejectedLine, type Slot } from './bulkValidation.ts';
+import { checkStaged, checkedTable, dlqTable, prepareStaging, stageLines, type BulkVerdicts, type RejectedLine, type Slot, type StagedBatch } from './bulkValidation.ts';
 import type { NumberedLine } from './lines.ts';
 
 /**
@@ -44,16 +44,21 @@ export interface AppendResult {
   position: number;
 }
 
-/** A batch checked into a staging slot, waiting for its commit. */
+/** A batch checked in its staging slot, waiting for its commit. */
 export interface CheckedBatch {
   slot: Slot;
   received: number;
   verdicts: BulkVerdicts;
 }
 
+/** Staging slots: one being filled, one being checked, one being committed. */
+export const SLOTS = 3;
+
 export class EmbeddedLog {
   private constructor(
-    /** Checks batches (validation in bulk) into the staging slots. */
+    /** Appends batches' lines to the staging slots. */
+    private readonly stager: DuckDBConnection,
+    /** Checks staged batches (validation in bulk). */
     private readonly checker: DuckDBConnection,
     /** Commits checked batches to the log, one at a time and in order. */
     private readonly writer: DuckDBConnection,
@@ -70,12 +75,13 @@ export class EmbeddedLog {
       await conn.run(`INSERT INTO log.meta VALUES ('log_id', $1), ('created_at', CAST(now() AS VARCHAR))`, [logId]);
     }
     const last = Number(await queryValue<bigint | null>(conn, `SELECT coalesce(max(position), 0) FROM log.events`));
-    await prepareStaging(conn, 0);
-    await prepareStaging(conn, 1);
-    return new EmbeddedLog(await db.instance.connect(), await db.instance.connect(), logId, last + 1);
+    for (let slot = 0; slot < SLOTS; slot++) await prepareStaging(conn, slot as Slot);
+    const [stager, checker, writer] = await Promise.all([db.instance.connect(), db.instance.connect(), db.instance.connect()]);
+    return new EmbeddedLog(stager, checker, writer, logId, last + 1);
   }
 
   close(): void {
+    this.stager.closeSync();
     this.checker.closeSync();
     this.writer.closeSync();
   }
@@ -84,13 +90,18 @@ export class EmbeddedLog {
     return this.nextPosition - 1;
   }
 
-  /** Step 1: validates a batch into `slot`, which must be free (its previous batch committed). */
-  async check(slot: Slot, lines: readonly NumberedLine[]): Promise<CheckedBatch> {
-    return { slot, received: lines.length, verdicts: await validateInBulk(this.checker, slot, lines) };
+  /** Step 1: stages a batch's lines in `slot`, which must be free (its previous batch committed). */
+  stage(slot: Slot, lines: readonly NumberedLine[]): Promise<StagedBatch> {
+    return stageLines(this.stager, slot, lines);
+  }
+
+  /** Step 2: validates a staged batch in bulk. */
+  async check(staged: StagedBatch): Promise<CheckedBatch> {
+    return { slot: staged.slot, received: staged.received, verdicts: await checkStaged(this.checker, staged) };
   }
 
   /**
-   * Step 2: appends a checked batch. Valid events whose eventId is already in the log, or earlier
+   * Step 3: appends a checked batch. Valid events whose eventId is already in the log, or earlier
    * in the batch, are duplicates. `ingestedAt` stands in for a missing recordedAt (contract §1).
    * Accepted events and dead letters commit in one transaction; then the slot is emptied.
    */
