@@ -95,9 +95,13 @@ export async function stageLines(conn: DuckDBConnection, slot: Slot, lines: read
   const rejected: RejectedLine[] = [];
   const lineOf: number[] = [];
   const routes = new Map<string, { i: number; text: string }[]>();
-  for (const { line, text } of lines) {
+  for (const { line, text, invalidUtf8 } of lines) {
     if (text.trim() === '') {
       rejected.push({ line, reasons: [{ path: 'line', rule: 'empty line; expected one JSON object' }], raw: text });
+      continue;
+    }
+    if (invalidUtf8) {
+      rejected.push({ line, reasons: [{ path: 'line', rule: 'not valid UTF-8; NDJSON must be UTF-8 encoded' }], raw: redactCpr(text) });
       continue;
     }
     const hint = TYPE_HINT.exec(text)?.[1];

@@ -4,7 +4,11 @@ export interface NumberedLine {
   /** 1-based line number in the input. */
   line: number;
   text: string;
+  /** The bytes were not valid UTF-8 (text then holds U+FFFD where they were). */
+  invalidUtf8?: true;
 }
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Splits a byte stream into NDJSON lines, numbered from 1, in batches of `batchSize`.
@@ -22,11 +26,26 @@ export async function* numberedLineBatches(
   let batch: NumberedLine[] = [];
   const push = (buf: Buffer, start: number, end: number) => {
     if (end > start && buf[end - 1] === 13) end--;
-    batch.push({ line: ++lineNo, text: buf.toString('utf8', start, end) });
+    const text = buf.toString('utf8', start, end);
+    const line: NumberedLine = { line: ++lineNo, text };
+    // U+FFFD is rare in real text; only then is the slice decoded again, strictly, to tell.
+    if (text.includes('\uFFFD')) {
+      try {
+        strictUtf8.decode(buf.subarray(start, end));
+      } catch {
+        line.invalidUtf8 = true;
+      }
+    }
+    batch.push(line);
   };
+  let first = true;
   for await (const chunk of input) {
     let buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     onBytes?.(buf.length);
+    if (first) {
+      first = false;
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+    }
     if (carry) {
       buf = Buffer.concat([carry, buf]);
       carry = undefined;

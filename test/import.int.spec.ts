@@ -88,6 +88,24 @@ describe('sel104 import (real DuckDB files on disk)', () => {
   });
 });
 
+describe('encodings', () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+
+  it('accepts a byte-order mark and rejects a line that is not UTF-8, by line number', () => {
+    const offer = (id: string, name: string) =>
+      `{"eventId":"${id}","type":"OfferRegistered","schemaVersion":1,"municipality":"350","occurredOn":"2024-01-01",` +
+      `"data":{"offerId":"${id}","name":"${name}","provider":{"name":"x","kind":"private"},"legalBasis":"SEL104",` +
+      `"approvedBySocialtilsyn":true,"listedOnTilbudsportalen":true}}\n`;
+    const file = join(tmp.dir, 'mixed-encoding.ndjson');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(offer('o-1', 'Ærø'), 'utf8'), Buffer.from(offer('o-2', 'Ærø'), 'latin1')]));
+    const r = cli(['import', file, '--json'], { db: tmp.db });
+    expect(JSON.parse(r.stdout)).toEqual({ received: 2, accepted: 1, duplicates: 0, rejected: 1 });
+    const dlq = JSON.parse(cli(['dlq', '--format', 'json'], { db: tmp.db }).stdout) as { line: number; reasons: { path: string; rule: string }[] }[];
+    expect(dlq.map((d) => [d.line, d.reasons])).toEqual([[2, [{ path: 'line', rule: 'not valid UTF-8; NDJSON must be UTF-8 encoded' }]]]);
+  });
+});
+
 describe('CLI errors are one clear line with the catalogue exit code', () => {
   const tmp = tempDir();
   afterAll(() => tmp.cleanup());

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { numberedLineBatches } from '../producers/lines.ts';
+import { numberedLineBatches, type NumberedLine } from '../producers/lines.ts';
 
 const collect = async (chunks: (string | Buffer)[], batchSize = 2) => {
-  const out: { line: number; text: string }[][] = [];
+  const out: NumberedLine[][] = [];
   for await (const b of numberedLineBatches(Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))), batchSize)) out.push(b);
   return out;
 };
@@ -28,5 +28,15 @@ describe('numberedLineBatches', () => {
       { line: 1, text: '{"navn":"Ærø Ø"}' },
       { line: 2, text: 'sidste' },
     ]);
+  });
+
+  it('skips a byte-order mark at the start and flags bytes that are not UTF-8', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const latin1 = Buffer.from('{"navn":"Ærø"}\n', 'latin1');
+    const batches = await collect([Buffer.concat([bom, Buffer.from('{"a":1}\n'), latin1, Buffer.from('{"b":"\uFFFD ok"}\n')])]);
+    const lines = batches.flat();
+    expect(lines[0]).toEqual({ line: 1, text: '{"a":1}' });
+    expect(lines[1]!.invalidUtf8).toBe(true);
+    expect(lines[2]).toEqual({ line: 3, text: '{"b":"\uFFFD ok"}' }); // a real U+FFFD is fine
   });
 });
