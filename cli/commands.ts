@@ -44,6 +44,8 @@ const parseWith = <T>(schema: z.ZodType<T>, name: string) => (value: string): T 
 
 const positiveNumber = (name: string) => parseWith(z.coerce.number({ error: 'must be a positive number' }).positive('must be a positive number'), name);
 const integer = (name: string) => parseWith(z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number'), name);
+const positiveInteger = (name: string) =>
+  parseWith(z.coerce.number({ error: 'must be a whole number > 0' }).int('must be a whole number > 0').positive('must be a whole number > 0'), name);
 const municipalityList = parseWith(
   z.string().regex(/^\d{3}(,\d{3})*$/, 'must be comma-separated 3-digit municipality codes').transform((s) => s.split(',')),
   '--municipalities',
@@ -87,7 +89,7 @@ export function commands(program: Command): void {
     .description('validate NDJSON, append to the log and project; exit 0 all accepted, 3 some rejected, 2 bad usage, 1 failure')
     .argument('<file>', 'an NDJSON file, or - for standard input')
     .option('--json', 'print one JSON object {received, accepted, duplicates, rejected}')
-    .option('--batch-size <n>', 'lines per batch (one log transaction and one projection transaction each)', integer('--batch-size'), 250_000)
+    .option('--batch-size <n>', 'lines per batch (one log transaction and one projection transaction each)', positiveInteger('--batch-size'), 250_000)
     .action(async (file: string, o: { json?: boolean; batchSize: number }, cmd: Command) => {
       let input: Readable;
       let total = 0;
@@ -125,7 +127,7 @@ export function commands(program: Command): void {
     .command('project')
     .description('run the projector alone: catch up with the log, then follow it')
     .option('--once', 'stop once caught up with the end of the log as it stood at start')
-    .option('--interval <ms>', 'poll interval while following', integer('--interval'), 500)
+    .option('--interval <ms>', 'poll interval while following', positiveInteger('--interval'), 500)
     .action(async (o: { once?: boolean; interval: number }, cmd: Command) => {
       await withDatabase(globals(cmd), async (db) => {
         await logIdentity(db.conn);
@@ -165,7 +167,7 @@ export function commands(program: Command): void {
     .command('dlq')
     .description('list rejected input: line, source, reasons, raw')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default(process.stdout.isTTY ? 'table' : 'json'))
-    .option('--limit <n>', 'at most this many (newest first)', integer('--limit'))
+    .option('--limit <n>', 'at most this many', positiveInteger('--limit'))
     .action(async (o: { format: 'table' | 'json'; limit?: number }, cmd: Command) => {
       const rows = await withDatabase(globals(cmd), (db) => listDeadLetters(db.conn, { limit: o.limit }));
       if (o.format === 'json') process.stdout.write(JSON.stringify(rows) + '\n');
