@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, statSync, writeFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { once } from 'node:events';
 import { Option, type Command } from 'commander';
@@ -12,6 +12,10 @@ import { ndjsonChunks } from '../producers/ndjson.ts';
 import { Event } from '../schemas/events.ts';
 import { Sel104Error } from '../schemas/errors.ts';
 import { isoDate } from '../schemas/primitives.ts';
+import { REPORT_NAMES } from '../reports/catalogue.ts';
+import { FILE_FORMATS, TEXT_FORMATS, renderText, toArrowIpc, type ReportFormat } from '../reports/formats.ts';
+import { checkRequest, exportParquet, runReport } from '../reports/runner.ts';
+import { currentStandards } from './context.ts';
 import { progressBar } from './progress.ts';
 import { formatTable } from './table.ts';
 
@@ -146,6 +150,39 @@ export function commands(program: Command): void {
           await new Promise((res) => setTimeout(res, o.interval));
           await catchUp(db.conn);
         }
+      });
+    });
+
+  program
+    .command('report')
+    .description(`run one report of the catalogue: ${REPORT_NAMES.join(', ')}`)
+    .argument('<name>', 'report name')
+    .option('--municipality <code>', 'one municipality (default: every municipality with a standard)')
+    .option('--from <date>', "first day of the period, on the metric's anchor date (inclusive)")
+    .option('--to <date>', "last day of the period, on the metric's anchor date (inclusive)")
+    .option('--on <date>', 'snapshot date for open applications, grants in effect, flags and follow-ups (default: today in Europe/Copenhagen)')
+    .option('--as-of <timestamp>', 'count only events recorded at or before this ISO 8601 timestamp with offset')
+    .option('--by <period>', 'one row per month, quarter or year')
+    .addOption(new Option('--format <format>', 'output format').choices([...TEXT_FORMATS, ...FILE_FORMATS]).default(process.stdout.isTTY ? 'table' : 'json'))
+    .option('--out <file>', 'write to this file (required for parquet and arrow)')
+    .action(async (name: string, o: { format: ReportFormat; out?: string; [k: string]: unknown }, cmd: Command) => {
+      const params = Object.fromEntries(['municipality', 'from', 'to', 'on', 'asOf', 'by'].filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+      const opts = { standards: currentStandards() };
+      if ((o.format === 'parquet' || o.format === 'arrow') && !o.out) throw new Sel104Error('SEL104_ERR_USAGE', `--format ${o.format} needs --out FILE`);
+      checkRequest(name, params, opts);
+      await withDatabase(globals(cmd), async (db) => {
+        await ensureProjectionSchema(db.conn);
+        if (o.format === 'parquet') {
+          const n = await exportParquet(db.conn, name, params, o.out!, opts);
+          process.stderr.write(`wrote ${n} rows to ${o.out}\n`);
+          return;
+        }
+        const result = await runReport(db.conn, name, params, opts);
+        const body = o.format === 'arrow' ? toArrowIpc(result) : renderText(result, o.format);
+        if (o.out) {
+          writeFileSync(o.out, body);
+          process.stderr.write(`wrote ${result.rows.length} rows to ${o.out}\n`);
+        } else process.stdout.write(body);
       });
     });
 

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { Sel104Error } from '../schemas/errors.ts';
+import type { Standard } from '../schemas/standard.ts';
+import { REPORT_NAMES, findReport, type ColumnKind, type ReportDef } from './catalogue.ts';
+import { ReportParams, todayInCopenhagen } from './params.ts';
+import { prepareReportSession } from './session.ts';
+
+export type Cell = string | number | null | string[];
+export type Row = Record<string, Cell>;
+
+export interface ReportResult {
+  def: ReportDef;
+  params: ReportParams & { on: string };
+  /** Output columns in order: `period` first when --by is given. */
+  columns: string[];
+  rows: Row[];
+}
+
+export interface RunOptions {
+  standards: ReadonlyMap<string, Standard>;
+  /** The clock for the default --on (tests pin it). */
+  now?: Date;
+}
+
+const sqlCache = new Map<string, string>();
+export function reportSql(name: string): string {
+  let sql = sqlCache.get(name);
+  if (sql === undefined) {
+    sql = readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8');
+    sqlCache.set(name, sql);
+  }
+  return sql;
+}
+
+/** Validates the report name and parameters; every failure names the field and the rule. */
+export function checkRequest(name: string, raw: unknown, { standards, now }: RunOptions): { def: ReportDef; params: ReportParams & { on: string } } {
+  const def = findReport(name);
+  if (!def) throw new Sel104Error('SEL104_ERR_UNKNOWN_REPORT', `unknown report "${name}"; reports: ${REPORT_NAMES.join(', ')}`);
+  const parsed = ReportParams.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(parameters)');
+    throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `${field}: ${issue.message}`);
+  }
+  const params = { ...parsed.data, on: parsed.data.on ?? todayInCopenhagen(now) };
+  if (params.municipality && !standards.has(params.municipality)) {
+    throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `municipality: no quality standard for ${params.municipality} (have ${[...standards.keys()].join(', ')})`);
+  }
+  return { def, params };
+}
+
+const PERIOD_LABEL: Record<NonNullable<ReportParams['by']>, string> = {
+  month: `strftime(p, '%Y-%m')`,
+  quarter: `strftime(p, '%Y') || '-Q' || quarter(p)`,
+  year: `strftime(p, '%Y')`,
+};
+
+/** Sets the session's parameters: as-of, municipality, and the periods with their snapshot dates. */
+async function setParameters(conn: DuckDBConnection, p: ReportParams & { on: string }): Promise<void> {
+  await conn.run(`SET VARIABLE as_of = CAST($1 AS TIMESTAMPTZ)`, [p.asOf ?? 'infinity']);
+  await conn.run(`SET VARIABLE municipality = CAST($1 AS VARCHAR)`, [p.municipality ?? null]);
+  await conn.run(`DELETE FROM periods`);
+  if (!p.by) {
+    await conn.run(`INSERT INTO periods VALUES (NULL, CAST($1 AS DATE), CAST($2 AS DATE), CAST($3 AS DATE))`, [
+      p.from ?? '0001-01-01', p.to ?? '9999-12-31', p.on,
+    ]);
+    return;
+  }
+  // With --by, periods run from --from (default: the first application) to --to (default: --on);
+  // snapshot metrics are taken on each period's last day (or --on, if earlier).
+  await conn.run(
+    `INSERT INTO periods
+     WITH bounds AS (
+       SELECT coalesce(CAST($1 AS DATE), (SELECT min(occurred_on) FROM known_applications), CAST($3 AS DATE)) AS lo,
+              coalesce(CAST($2 AS DATE), CAST($3 AS DATE)) AS hi)
+     SELECT ${PERIOD_LABEL[p.by]}, greatest(CAST(p AS DATE), lo), least(CAST(p + INTERVAL 1 ${p.by} - INTERVAL 1 day AS DATE), hi),
+            least(CAST(p + INTERVAL 1 ${p.by} - INTERVAL 1 day AS DATE), hi, CAST($3 AS DATE))
+     FROM bounds, generate_series(date_trunc('${p.by}', lo), date_trunc('${p.by}', hi), INTERVAL 1 ${p.by}) AS s(p)
+     WHERE lo <= hi`,
+    [p.from ?? null, p.to ?? null, p.on],
+  );
+}
+
+function coerce(kind: ColumnKind, v: unknown): Cell {
+  if (v === null || v === undefined) return kind === 'list' ? [] : null;
+  switch (kind) {
+    case 'int':
+    case 'pct':
+    case 'number': return Number(v);
+    case 'list': return (v as unknown[]).map(String);
+    default: return String(v);
+  }
+}
+
+/** Runs one report on a connection (the connection's temp state holds the parameters). */
+export async function runReport(conn: DuckDBConnection, name: string, raw: unknown, opts: RunOptions): Promise<ReportResult> {
+  const { def, params } = checkRequest(name, raw, opts);
+  await prepareReportSession(conn, opts.standards);
+  await setParameters(conn, params);
+  const reader = await conn.runAndReadAll(reportSql(def.name));
+  const kinds = Object.entries(def.columns);
+  const rows = reader.getRowObjectsJson().map((r) => {
+    const row: Row = params.by ? { period: String(r.period) } : {};
+    for (const [col, kind] of kinds) row[col] = coerce(kind, r[col]);
+    return row;
+  });
+  return { def, params, columns: [...(params.by ? ['period'] : []), ...kinds.map(([c]) => c)], rows };
+}
+
+/** Writes a report as Parquet with DuckDB's own writer, keeping the report's row order. */
+export async function exportParquet(conn: DuckDBConnection, name: string, raw: unknown, file: string, opts: RunOptions): Promise<number> {
+  const { def, params } = checkRequest(name, raw, opts);
+  await prepareReportSession(conn, opts.standards);
+  await setParameters(conn, params);
+  const cols = [...(params.by ? ['period'] : []), ...Object.keys(def.columns)].map((c) => `"${c}"`).join(', ');
+  // The report's SQL ends in ORDER BY; with insertion order preserved the projection keeps it.
+  await conn.run(`SET preserve_insertion_order = true`);
+  try {
+    const reader = await conn.runAndReadAll(`COPY (SELECT ${cols} FROM (${reportSql(def.name).trim().replace(/;$/, '')})) TO '${file.replaceAll("'", "''")}' (FORMAT parquet)`);
+    return Number(reader.getRowsJS()[0]?.[0] ?? 0);
+  } finally {
+    await conn.run(`SET preserve_insertion_order = false`);
+  }
+}

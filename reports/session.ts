@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { TABLES } from '../consumers/projection/tables.ts';
+import type { Standard } from '../schemas/standard.ts';
+
+/**
+ * Prepares a connection for reports, once per connection and set of standards: the standards as
+ * a temp table, the periods table and the shared views of reports/lib.sql. Temp objects belong to
+ * the connection, so concurrent connections never see each other's parameters.
+ */
+const LIB = readFileSync(new URL('./lib.sql', import.meta.url), 'utf8');
+
+const KNOWN_VIEWS = TABLES.map(
+  (t) => `CREATE OR REPLACE TEMP VIEW known_${t.name} AS SELECT * FROM ${t.name} WHERE known_filter(municipality, recorded_at);`,
+).join('\n');
+
+const prepared = new WeakMap<DuckDBConnection, ReadonlyMap<string, Standard>>();
+
+const sqlString = (v: string | null): string => (v === null ? 'NULL' : `'${v.replaceAll("'", "''")}'`);
+const sqlValue = (v: string | number | boolean | null): string => (typeof v === 'string' || v === null ? sqlString(v) : String(v));
+
+/** One row per standard version: the rule values every metric reads (contract §2). */
+function standardVersionRows(standards: ReadonlyMap<string, Standard>): string[] {
+  const rows: string[] = [];
+  for (const s of standards.values()) {
+    s.versions.forEach((v, i) => {
+      const next = s.versions[i + 1];
+      const values = [
+        s.municipality, v.id, i + 1, v.effectiveFrom, null, v.processingDeadlineWeeks, v.daysPerWeek.min, v.daysPerWeek.max,
+        v.followUpMonths, v.complaintWindowDays, v.forwardWithinDays, v.targetGroup.minAge, v.targetGroup.maxAgeIsPensionAge,
+        v.targetGroup.minFunctionLevel, v.actionPlanRequired, v.providersMustBeApproved, v.absenceFlagPct,
+      ].map(sqlValue);
+      // effective_to: the day before the next version, so BETWEEN works on both ends.
+      values[4] = next ? `DATE '${next.effectiveFrom}' - 1` : `DATE '9999-12-31'`;
+      rows.push(`(${values.join(', ')})`);
+    });
+  }
+  return rows;
+}
+
+export async function prepareReportSession(conn: DuckDBConnection, standards: ReadonlyMap<string, Standard>): Promise<void> {
+  if (prepared.get(conn) === standards) return;
+  await conn.run(`CREATE OR REPLACE TEMP TABLE standard_versions (
+    municipality VARCHAR, version_id VARCHAR, version_no INTEGER, effective_from DATE, effective_to DATE,
+    deadline_weeks INTEGER, days_min INTEGER, days_max INTEGER, follow_up_months INTEGER,
+    complaint_window_days INTEGER, forward_within_days INTEGER, min_age INTEGER, max_age_is_pension_age BOOLEAN,
+    min_function_level INTEGER, action_plan_required BOOLEAN, providers_must_be_approved BOOLEAN, absence_flag_pct DOUBLE)`);
+  await conn.run(`INSERT INTO standard_versions VALUES ${standardVersionRows(standards).join(',\n')}`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE periods (period VARCHAR, p_from DATE, p_to DATE, snap DATE)`);
+  await conn.run(`SET VARIABLE as_of = TIMESTAMPTZ 'infinity'`);
+  await conn.run(`SET VARIABLE municipality = NULL::VARCHAR`);
+  await conn.run(LIB.replace('-- @known_views: the runner generates one "known_<table>" view per projection table here.', KNOWN_VIEWS));
+  prepared.set(conn, standards);
+}

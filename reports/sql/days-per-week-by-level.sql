@@ -1,0 +1,22 @@
+-- Days per week of the grants in effect on the snapshot date (domain.md metric 3) by VUM function
+-- level: the latest AssessmentCompleted of the case dated on or before the snapshot (null: none).
+WITH leveled AS (
+  SELECT g.period, g.municipality, g.decision_id, g.days_per_week,
+         (SELECT arg_max(a.function_level, (a.occurred_on, a.recorded_at, a.event_id)) FROM known_assessments a
+           WHERE a.municipality = g.municipality AND a.case_id = g.case_id AND a.occurred_on <= g.snap) AS level
+  FROM grants_in_effect g
+),
+levels AS (
+  SELECT m.municipality, l.level FROM report_municipalities m CROSS JOIN range(0, 5) AS l(level)
+  UNION ALL
+  SELECT DISTINCT municipality, NULL FROM leveled WHERE level IS NULL
+)
+SELECT p.period, v.municipality, v.level AS functionLevel, d.days AS daysPerWeek, count(g.decision_id) AS grants
+FROM periods p
+CROSS JOIN levels v
+CROSS JOIN range(1, 6) AS d(days)
+LEFT JOIN leveled g
+  ON g.period IS NOT DISTINCT FROM p.period AND g.municipality = v.municipality
+     AND g.level IS NOT DISTINCT FROM v.level AND g.days_per_week = d.days
+GROUP BY ALL
+ORDER BY v.municipality, p.period, functionLevel NULLS LAST, daysPerWeek;
