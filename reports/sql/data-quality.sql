@@ -37,12 +37,14 @@ offer_refs AS (
   UNION ALL SELECT municipality, offer_id, offer_id, occurred_on FROM known_offer_legal_basis_changes
 ),
 service_spells AS (
-  -- A start at an offer runs until the first end at that offer dated on or after it.
-  SELECT s.municipality, s.case_id, s.offer_id, s.occurred_on AS started_on,
-         (SELECT min(e.occurred_on) FROM known_service_ends e
+  -- Per case and offer, each start with the first end there dated on or after it.
+  SELECT s.municipality, s.case_id, s.offer_id,
+         list({started_on: s.occurred_on, ended_on: (
+           SELECT min(e.occurred_on) FROM known_service_ends e
            WHERE e.municipality = s.municipality AND e.case_id = s.case_id AND e.offer_id = s.offer_id
-             AND e.occurred_on >= s.occurred_on) AS ended_on
+             AND e.occurred_on >= s.occurred_on)}) AS spells
   FROM known_service_starts s
+  GROUP BY ALL
 ),
 offer_basis AS (
   SELECT p.period, p.snap, o.municipality, o.offer_id,
@@ -72,11 +74,14 @@ findings AS (
   JOIN periods p ON g.d BETWEEN p.p_from AND p.p_to
   WHERE g.days NOT BETWEEN g.days_min AND g.days_max
   UNION ALL
+  -- The same rule as service_in_effect, set-based: a day is inside when some start at the offer
+  -- on or before it has no end at the offer between that start and the day before it.
   SELECT p.period, 'attendance_outside_service', a.municipality, a.case_id
-  FROM known_attendance a JOIN periods p ON a.occurred_on BETWEEN p.p_from AND p.p_to
-  ANTI JOIN service_spells s
-    ON s.municipality = a.municipality AND s.case_id = a.case_id AND s.offer_id = a.offer_id
-       AND s.started_on <= a.occurred_on AND (s.ended_on IS NULL OR s.ended_on >= a.occurred_on)
+  FROM known_attendance a
+  JOIN periods p ON a.occurred_on BETWEEN p.p_from AND p.p_to
+  LEFT JOIN service_spells s USING (municipality, case_id, offer_id)
+  WHERE s.spells IS NULL
+     OR NOT list_bool_or(list_transform(s.spells, x -> x.started_on <= a.occurred_on AND (x.ended_on IS NULL OR x.ended_on >= a.occurred_on)))
   UNION ALL
   SELECT b.period, 'service_at_82a_offer', s.municipality, s.case_id
   FROM offer_basis b
