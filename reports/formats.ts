@@ -12,11 +12,13 @@ export type ReportFormat = TextFormat | (typeof FILE_FORMATS)[number];
 
 const kindOf = (def: ReportDef, col: string): ColumnKind => (col === 'period' ? 'text' : def.columns[col]!);
 
-const plain = (v: Cell): string => (v === null ? '' : Array.isArray(v) ? v.join(', ') : String(v));
+/** Percentages always with one decimal (contract §4); lists joined; null as an empty cell. */
+const plain = (kind: ColumnKind, v: Cell): string =>
+  v === null ? '' : Array.isArray(v) ? v.join(', ') : kind === 'pct' && typeof v === 'number' ? v.toFixed(1) : String(v);
 
 /** Danish Excel: decimal comma in numbers; dates and texts as they are. */
 const danish = (kind: ColumnKind, v: Cell): string =>
-  v === null ? '' : (kind === 'pct' || kind === 'number') && typeof v === 'number' ? String(v).replace('.', ',') : plain(v);
+  (kind === 'pct' || kind === 'number') && typeof v === 'number' ? plain(kind, v).replace('.', ',') : plain(kind, v);
 
 export function renderText(result: ReportResult, format: TextFormat): string {
   const { def, columns, rows } = result;
@@ -24,9 +26,9 @@ export function renderText(result: ReportResult, format: TextFormat): string {
     case 'json':
       return JSON.stringify(rows) + '\n';
     case 'table':
-      return formatTable(rows.map((r) => Object.fromEntries(columns.map((c) => [c, plain(r[c]!)]))), columns) + '\n';
+      return formatTable(rows.map((r) => Object.fromEntries(columns.map((c) => [c, plain(kindOf(def, c), r[c]!)]))), columns) + '\n';
     case 'csv':
-      return stringify(rows.map((r) => columns.map((c) => plain(r[c]!))), { header: true, columns });
+      return stringify(rows.map((r) => columns.map((c) => plain(kindOf(def, c), r[c]!))), { header: true, columns });
     case 'excel-csv':
       // What Danish Excel opens correctly: a UTF-8 byte-order mark, ';' between fields, decimal comma, CRLF.
       return '\uFEFF' + stringify(rows.map((r) => columns.map((c) => danish(kindOf(def, c), r[c]!))), {
