@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { benchReports } from './reports.ts';
 
 const sizeOfFiles = (f: string) => [f, `${f}.wal`].reduce((n, x) => n + (existsSync(x) ? statSync(x).size : 0), 0);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -18,10 +19,18 @@ const OUT = join(ROOT, 'bench', 'out');
 const RESULTS = join(ROOT, 'bench', 'results.json');
 
 const { values } = parseArgs({
-  options: { scale: { type: 'string', default: '20' }, seed: { type: 'string', default: '1' } },
+  options: {
+    scale: { type: 'string', default: '20' },
+    seed: { type: 'string', default: '1' },
+    // Time the reports only, on the database the last import at this scale left in bench/out.
+    'reports-only': { type: 'boolean', default: false },
+  },
 });
 const scale = Number(values.scale);
 const seed = Number(values.seed);
+const RUNS = 20;
+const readResults = (): Record<string, unknown> =>
+  existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
 if (!(scale > 0)) throw new Error('--scale must be a positive number');
 
 interface Run {
@@ -83,61 +92,77 @@ async function baselineReadNdjson(file: string, dbFile: string, mode: 'declared'
   return { lines, seconds };
 }
 
-mkdirSync(OUT, { recursive: true });
-const events = join(OUT, `events-scale${scale}-seed${seed}.ndjson`);
-if (!existsSync(events)) {
-  process.stderr.write(`simulating scale ${scale} → ${events}\n`);
-  const sim = await runCli(['simulate', '--scale', String(scale), '--seed', String(seed), '--out', events]);
-  process.stderr.write(`  ${sim.seconds.toFixed(1)} s\n`);
-} else process.stderr.write(`reusing ${events} (deterministic for scale and seed)\n`);
-const bytes = statSync(events).size;
+const dbDir = join(OUT, `db-scale${scale}`);
+if (!values['reports-only']) await benchImport();
 
-const dbDir = join(OUT, 'db');
-rmSync(dbDir, { recursive: true, force: true });
-mkdirSync(dbDir, { recursive: true });
+process.stderr.write(`reports: ${RUNS} runs each on the scale-${scale} database …\n`);
+const reports = await benchReports(join(dbDir, 'sel104.duckdb'), { runs: RUNS });
+const reportsKey = scale === 20 ? 'reports' : `reportsScale${scale}`;
+writeFileSync(RESULTS, JSON.stringify({ ...readResults(), [reportsKey]: reports, measuredAt: new Date().toISOString() }, null, 2) + '\n');
+const wr = Math.max(...Object.keys(reports).map((k) => k.length));
+process.stdout.write(
+  `\nreports at scale ${scale} (${RUNS} runs each; --on 2025-06-30, every municipality, the whole period)\n` +
+    Object.entries(reports).map(([k, v]) => `${k.padEnd(wr)}  p50 ${v.p50Ms.toFixed(1).padStart(7)} ms  p95 ${v.p95Ms.toFixed(1).padStart(7)} ms`).join('\n') +
+    '\nwritten to bench/results.json\n',
+);
 
-process.stderr.write('baseline: DuckDB read_ndjson, declared columns …\n');
-const base = await baselineReadNdjson(events, join(dbDir, 'baseline.duckdb'), 'declared');
-process.stderr.write('baseline: DuckDB read_ndjson, auto-detected columns …\n');
-const auto = await baselineReadNdjson(events, join(dbDir, 'baseline.duckdb'), 'autodetect');
-process.stderr.write('sel104 import …\n');
-const imp = await runCli(['import', events, '--json'], { SEL104_DB: join(dbDir, 'sel104.duckdb') });
-const counts = JSON.parse(imp.stdout) as { received: number; accepted: number; duplicates: number; rejected: number };
-if (counts.rejected > 0) throw new Error(`the simulator's output had ${counts.rejected} rejected lines`);
+/** Simulates (once per scale and seed), measures the baselines and the import into a fresh database. */
+async function benchImport(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const events = join(OUT, `events-scale${scale}-seed${seed}.ndjson`);
+  if (!existsSync(events)) {
+    process.stderr.write(`simulating scale ${scale} → ${events}\n`);
+    const sim = await runCli(['simulate', '--scale', String(scale), '--seed', String(seed), '--out', events]);
+    process.stderr.write(`  ${sim.seconds.toFixed(1)} s\n`);
+  } else process.stderr.write(`reusing ${events} (deterministic for scale and seed)\n`);
+  const bytes = statSync(events).size;
 
-const eventsPerSec = counts.accepted / imp.seconds;
-const baselineReadNdjsonPerSec = base.lines / base.seconds;
-const autoPerSec = auto.lines / auto.seconds;
-const embedded = {
-  scale,
-  events: counts.accepted,
-  bytes,
-  seconds: Number(imp.seconds.toFixed(2)),
-  eventsPerSec: Math.round(eventsPerSec),
-  peakRssMB: imp.peakRssMB,
-  baselineReadNdjsonSeconds: Number(base.seconds.toFixed(2)),
-  baselineReadNdjsonPerSec: Math.round(baselineReadNdjsonPerSec),
-  ratio: Number((eventsPerSec / baselineReadNdjsonPerSec).toFixed(3)),
-  baselineAutoDetectSeconds: Number(auto.seconds.toFixed(2)),
-  baselineAutoDetectPerSec: Math.round(autoPerSec),
-  ratioVsAutoDetect: Number((eventsPerSec / autoPerSec).toFixed(3)),
-  logMB: Math.round(sizeOfFiles(join(dbDir, 'sel104.log.duckdb')) / 1e6),
-  projectionMB: Math.round(sizeOfFiles(join(dbDir, 'sel104.duckdb')) / 1e6),
-};
+  rmSync(dbDir, { recursive: true, force: true });
+  mkdirSync(dbDir, { recursive: true });
 
-const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
-writeFileSync(RESULTS, JSON.stringify({ ...previous, embedded, measuredAt: new Date().toISOString() }, null, 2) + '\n');
+  process.stderr.write('baseline: DuckDB read_ndjson, declared columns …\n');
+  const base = await baselineReadNdjson(events, join(dbDir, 'baseline.duckdb'), 'declared');
+  process.stderr.write('baseline: DuckDB read_ndjson, auto-detected columns …\n');
+  const auto = await baselineReadNdjson(events, join(dbDir, 'baseline.duckdb'), 'autodetect');
+  process.stderr.write('sel104 import …\n');
+  const imp = await runCli(['import', events, '--json'], { SEL104_DB: join(dbDir, 'sel104.duckdb') });
+  const counts = JSON.parse(imp.stdout) as { received: number; accepted: number; duplicates: number; rejected: number };
+  if (counts.rejected > 0) throw new Error(`the simulator's output had ${counts.rejected} rejected lines`);
 
-const rows: [string, string][] = [
-  ['events', counts.accepted.toLocaleString('en-US')],
-  ['file size', `${(bytes / 1e6).toFixed(0)} MB`],
-  ['sel104 import (validate + log + project)', `${imp.seconds.toFixed(1)} s, ${Math.round(eventsPerSec).toLocaleString('en-US')} events/s`],
-  ['peak RSS of the import', `${imp.peakRssMB} MB`],
-  ['DuckDB read_ndjson, declared columns (baseline)', `${base.seconds.toFixed(1)} s, ${Math.round(baselineReadNdjsonPerSec).toLocaleString('en-US')} lines/s`],
-  ['ratio (import ÷ baseline)', embedded.ratio.toFixed(3)],
-  ['DuckDB read_ndjson, auto-detected columns', `${auto.seconds.toFixed(1)} s, ${Math.round(autoPerSec).toLocaleString('en-US')} lines/s`],
-  ['ratio (import ÷ auto-detected read)', embedded.ratioVsAutoDetect.toFixed(3)],
-  ['log / projection on disk', `${embedded.logMB} MB / ${embedded.projectionMB} MB`],
-];
-const w = Math.max(...rows.map((r) => r[0].length));
-process.stdout.write(`\nsel104 benchmark, scale ${scale}\n${rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n')}\nwritten to bench/results.json\n`);
+  const eventsPerSec = counts.accepted / imp.seconds;
+  const baselineReadNdjsonPerSec = base.lines / base.seconds;
+  const autoPerSec = auto.lines / auto.seconds;
+  const embedded = {
+    scale,
+    events: counts.accepted,
+    bytes,
+    seconds: Number(imp.seconds.toFixed(2)),
+    eventsPerSec: Math.round(eventsPerSec),
+    peakRssMB: imp.peakRssMB,
+    baselineReadNdjsonSeconds: Number(base.seconds.toFixed(2)),
+    baselineReadNdjsonPerSec: Math.round(baselineReadNdjsonPerSec),
+    ratio: Number((eventsPerSec / baselineReadNdjsonPerSec).toFixed(3)),
+    baselineAutoDetectSeconds: Number(auto.seconds.toFixed(2)),
+    baselineAutoDetectPerSec: Math.round(autoPerSec),
+    ratioVsAutoDetect: Number((eventsPerSec / autoPerSec).toFixed(3)),
+    logMB: Math.round(sizeOfFiles(join(dbDir, 'sel104.log.duckdb')) / 1e6),
+    projectionMB: Math.round(sizeOfFiles(join(dbDir, 'sel104.duckdb')) / 1e6),
+  };
+
+  const key = scale === 20 ? 'embedded' : `embeddedScale${scale}`;
+  writeFileSync(RESULTS, JSON.stringify({ ...readResults(), [key]: embedded, measuredAt: new Date().toISOString() }, null, 2) + '\n');
+
+  const rows: [string, string][] = [
+    ['events', counts.accepted.toLocaleString('en-US')],
+    ['file size', `${(bytes / 1e6).toFixed(0)} MB`],
+    ['sel104 import (validate + log + project)', `${imp.seconds.toFixed(1)} s, ${Math.round(eventsPerSec).toLocaleString('en-US')} events/s`],
+    ['peak RSS of the import', `${imp.peakRssMB} MB`],
+    ['DuckDB read_ndjson, declared columns (baseline)', `${base.seconds.toFixed(1)} s, ${Math.round(baselineReadNdjsonPerSec).toLocaleString('en-US')} lines/s`],
+    ['ratio (import ÷ baseline)', embedded.ratio.toFixed(3)],
+    ['DuckDB read_ndjson, auto-detected columns', `${auto.seconds.toFixed(1)} s, ${Math.round(autoPerSec).toLocaleString('en-US')} lines/s`],
+    ['ratio (import ÷ auto-detected read)', embedded.ratioVsAutoDetect.toFixed(3)],
+    ['log / projection on disk', `${embedded.logMB} MB / ${embedded.projectionMB} MB`],
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  process.stdout.write(`\nsel104 benchmark, scale ${scale}\n${rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n')}\nwritten to bench/results.json\n`);
+}

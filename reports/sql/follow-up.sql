@@ -16,21 +16,31 @@ active_counts AS (
   FROM active GROUP BY ALL
 ),
 held AS (
-  -- The grant a follow-up belongs to: the case's grant with the latest startDate on or before it
-  -- (the case's first grant when none had started).
-  SELECT p.period, f.municipality, f.occurred_on,
-         (SELECT arg_max(g.start_date, (g.start_date <= f.occurred_on, CASE WHEN g.start_date <= f.occurred_on THEN g.start_date END, -epoch(g.decided_on)))
-            FROM grants g WHERE g.municipality = f.municipality AND g.case_id = f.case_id) AS start_date,
-         (SELECT arg_max(g.follow_up_months, (g.start_date <= f.occurred_on, CASE WHEN g.start_date <= f.occurred_on THEN g.start_date END, -epoch(g.decided_on)))
-            FROM grants g WHERE g.municipality = f.municipality AND g.case_id = f.case_id) AS months,
-         (SELECT max(f2.occurred_on) FROM known_follow_ups f2
-           WHERE f2.municipality = f.municipality AND f2.case_id = f.case_id AND f2.occurred_on < f.occurred_on) AS previous
-  FROM known_follow_ups f JOIN periods p ON f.occurred_on BETWEEN p.p_from AND p.p_to
+  -- Each follow-up with the case's previous one (dated strictly before it).
+  SELECT f.municipality, f.case_id, f.occurred_on,
+         max(f.occurred_on) OVER (PARTITION BY f.municipality, f.case_id ORDER BY f.occurred_on
+                                  RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL 1 DAY PRECEDING) AS previous
+  FROM known_follow_ups f
+),
+held_due AS (
+  -- The grant a follow-up belongs to: the case's grant with the latest startDate on or before it,
+  -- or, when none had started, the one with the earliest startDate.
+  SELECT h.municipality, h.case_id, h.occurred_on, h.previous,
+         arg_max({start_date: g.start_date, months: g.follow_up_months},
+                 (g.start_date <= h.occurred_on,
+                  CASE WHEN g.start_date <= h.occurred_on THEN g.start_date - DATE '2000-01-01' ELSE DATE '2000-01-01' - g.start_date END,
+                  g.event_id)) AS grant_ref
+  FROM held h JOIN grants g USING (municipality, case_id)
+  GROUP BY ALL
 ),
 held_counts AS (
-  SELECT period, municipality, count(*) AS held,
-         count(*) FILTER (WHERE occurred_on <= add_months(greatest(start_date, coalesce(previous, start_date)), months)) AS on_time
-  FROM held GROUP BY ALL
+  -- A follow-up on a case without a grant is held but cannot be on time.
+  SELECT p.period, h.municipality, count(*) AS held,
+         count(*) FILTER (WHERE h.occurred_on <= add_months(greatest(d.grant_ref.start_date, coalesce(h.previous, d.grant_ref.start_date)), d.grant_ref.months)) AS on_time
+  FROM held h
+  JOIN periods p ON h.occurred_on BETWEEN p.p_from AND p.p_to
+  LEFT JOIN held_due d ON d.municipality = h.municipality AND d.case_id = h.case_id AND d.occurred_on = h.occurred_on
+  GROUP BY ALL
 )
 SELECT p.period, m.municipality,
        coalesce(a.active, 0) AS activeGrants,
