@@ -59,10 +59,11 @@ CREATE OR REPLACE TEMP VIEW case_versions AS
 CREATE OR REPLACE TEMP VIEW case_citizens AS
   SELECT municipality, case_id, citizen_id FROM case_applications
   UNION
-  SELECT municipality, case_id, citizen_id FROM known_service_starts
-  WHERE citizen_id IS NOT NULL AND case_id NOT IN (SELECT case_id FROM case_applications);
+  SELECT s.municipality, s.case_id, s.citizen_id FROM known_service_starts s
+  ANTI JOIN case_applications a ON a.municipality = s.municipality AND a.case_id = s.case_id
+  WHERE s.citizen_id IS NOT NULL;
 
--- Each application's first decision, and whether it was withdrawn (ever, as known).
+-- Each case's first decision (domain.md metric 1: "its first DecisionMade").
 CREATE OR REPLACE TEMP VIEW first_decisions AS
   SELECT municipality, case_id, min(occurred_on) AS decided_on FROM known_decisions GROUP BY ALL;
 
