@@ -1,8 +1,12 @@
 import { STATUS_CODES } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../consumers/database.ts';
 import { ERRORS, toSel104Error } from '../schemas/errors.ts';
 import { loadStandards, type Standard } from '../schemas/standard.ts';
+import { REPORTS } from '../reports/catalogue.ts';
+import { renderText, toArrowIpc } from '../reports/formats.ts';
+import { checkRequest, runReport } from '../reports/runner.ts';
 import { overview, positions } from './overview.ts';
 import { parseLang, renderOverviewPage } from './overviewPage.ts';
 
@@ -28,8 +32,8 @@ const sendProblem = (reply: FastifyReply, p: Problem) =>
   reply.code(p.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(p));
 
 /**
- * The HTTP face of sel104. This version has the overview page and a health check; dashboards,
- * the report API and ingest come later.
+ * The HTTP face of sel104. This version has the overview page, the report API and a health
+ * check; the dashboards and ingest come later.
  */
 export function buildServer({ db, standards = loadStandards(), logger = false }: ServerOptions): FastifyInstance {
   const app = Fastify({ logger });
@@ -56,6 +60,31 @@ export function buildServer({ db, standards = loadStandards(), logger = false }:
   app.get('/healthz', async (_request, reply) => {
     const p = await serial(() => positions(db.conn));
     return reply.header('cache-control', 'no-store').send({ status: 'ok', ...p });
+  });
+
+  // Reports run on a connection of their own: its temp tables hold the report parameters.
+  let reportConn: Promise<DuckDBConnection> | undefined;
+  const reportConnection = () => (reportConn ??= db.instance.connect());
+
+  app.get('/api/reports', async () => REPORTS.map(({ name, rowsPer, anchor, columns }) => ({ name, rowsPer, anchor, columns: Object.keys(columns) })));
+
+  // The report parameters as a query string (the same zod schema as the CLI); JSON by default,
+  // an Arrow IPC stream or CSV when the Accept header asks for it.
+  app.get('/api/reports/:name', async (request, reply) => {
+    const { name } = request.params as { name: string };
+    const query = request.query as Record<string, unknown>;
+    checkRequest(name, query, { standards });
+    const conn = await reportConnection();
+    const result = await serial(() => runReport(conn, name, query, { standards }));
+    const accept = request.headers.accept ?? '';
+    reply.header('cache-control', 'no-store');
+    if (accept.includes('application/vnd.apache.arrow.stream')) {
+      return reply.type('application/vnd.apache.arrow.stream').send(Buffer.from(toArrowIpc(result)));
+    }
+    if (accept.includes('text/csv')) {
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(renderText(result, 'csv'));
+    }
+    return reply.type('application/json; charset=utf-8').send(JSON.stringify(result.rows));
   });
 
   app.setNotFoundHandler((request, reply) =>

@@ -1,0 +1,89 @@
+import { tableFromIPC } from 'apache-arrow';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../dashboards/server.ts';
+import { caseOf, given, offer, type Scenario } from './scenario.ts';
+
+/** GET /api/reports/:name over a hand-made scenario, through fastify's inject. */
+describe('report API', () => {
+  // Given one Lejre case: received 2024-01-02, granted 2024-03-01 (3 days a week, public
+  // transport, from 2024-03-04), the service started 2024-03-04; and a second application
+  // received 2024-02-05 and withdrawn 2024-02-20. The decision was recorded on 2024-03-01 at noon.
+  const c1 = caseOf('350', 'c-1');
+  const c2 = caseOf('350', 'c-2');
+  let s: Scenario;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    s = await given([
+      offer('350', '2023-01-01', 'o-1'),
+      c1.applied('2024-01-02'),
+      c1.granted('2024-03-01', { daysPerWeek: 3, transport: 'public', startDate: '2024-03-04' }),
+      c1.started('2024-03-04'),
+      c2.applied('2024-02-05'),
+      c2.withdrawn('2024-02-20'),
+    ]);
+    app = buildServer({ db: s.db });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    s?.close();
+  });
+
+  const query = 'municipality=350&from=2024-01-01&to=2024-12-31&on=2024-06-30';
+  // volume for 2024 on 2024-06-30: 2 applications, 1 withdrawn, 1 decision (granted), the grant
+  // in effect (start 2024-03-04 ≤ 2024-06-30, no end), 1 §104 start, transport 1 of 1 grants = 100.0.
+  const expected = {
+    municipality: '350', applications: 2, withdrawn: 1, decisions: 1, granted: 1, partlyGranted: 0, rejected: 0,
+    grantsInEffect: 1, starts: 1, ends: 0, transportSharePct: 100,
+  };
+
+  it('answers JSON by default', async () => {
+    const res = await app.inject({ url: `/api/reports/volume?${query}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.json()).toEqual([expected]);
+  });
+
+  it('answers an Arrow IPC stream or CSV when asked by the Accept header', async () => {
+    const arrow = await app.inject({ url: `/api/reports/volume?${query}`, headers: { accept: 'application/vnd.apache.arrow.stream' } });
+    expect(arrow.headers['content-type']).toBe('application/vnd.apache.arrow.stream');
+    expect(tableFromIPC(arrow.rawPayload).toArray().map((r) => r.toJSON())).toEqual([expected]);
+    const csv = await app.inject({ url: `/api/reports/volume?${query}`, headers: { accept: 'text/csv' } });
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.body.trimEnd().split('\n')).toEqual([
+      'municipality,applications,withdrawn,decisions,granted,partlyGranted,rejected,grantsInEffect,starts,ends,transportSharePct',
+      '350,2,1,1,1,0,0,1,1,0,100.0',
+    ]);
+  });
+
+  it('applies asOf: a decision recorded after it is not known', async () => {
+    // As of 2024-03-01 11:00 (Copenhagen) the decision (recorded at 12:00) and the start (recorded
+    // 2024-03-04) are unknown: no decision, no grant, no start; both applications were known.
+    const res = await app.inject({ url: `/api/reports/volume?${query}&asOf=${encodeURIComponent('2024-03-01T11:00:00+01:00')}` });
+    expect(res.json()).toEqual([{ ...expected, decisions: 0, granted: 0, grantsInEffect: 0, starts: 0, transportSharePct: null }]);
+  });
+
+  it('an unknown report is 404 and a bad parameter 400, as problem+json naming the field and the rule', async () => {
+    const unknown = await app.inject({ url: '/api/reports/nonsense' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(unknown.json()).toMatchObject({ status: 404, code: 'SEL104_ERR_UNKNOWN_REPORT' });
+
+    for (const [q, detail] of [
+      ['from=2024-02-30', 'from: must be a real calendar date'],
+      ['by=week', 'by: must be month, quarter or year'],
+      ['colour=blue', 'colour'],
+    ]) {
+      const res = await app.inject({ url: `/api/reports/volume?${q}` });
+      expect(res.statusCode, q).toBe(400);
+      expect(res.json()).toMatchObject({ status: 400, code: 'SEL104_ERR_BAD_PARAMETER' });
+      expect(res.json().detail).toContain(detail);
+    }
+  });
+
+  it('lists the catalogue', async () => {
+    const res = await app.inject({ url: '/api/reports' });
+    expect(res.json().map((r: { name: string }) => r.name)).toContain('migrations-82a');
+  });
+});
