@@ -1,9 +1,11 @@
 import { STATUS_CODES } from 'node:http';
+import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../consumers/database.ts';
-import { ERRORS, toSel104Error } from '../schemas/errors.ts';
+import { ERRORS, Sel104Error, toSel104Error } from '../schemas/errors.ts';
 import { loadStandards, type Standard } from '../schemas/standard.ts';
+import { importLines } from '../producers/importer.ts';
 import { REPORTS } from '../reports/catalogue.ts';
 import { renderText, toArrowIpc } from '../reports/formats.ts';
 import { checkRequest, runReport } from '../reports/runner.ts';
@@ -15,6 +17,8 @@ export interface ServerOptions {
   /** Default: the shipped standards, which name the municipalities. */
   standards?: ReadonlyMap<string, Standard>;
   logger?: boolean;
+  /** Largest NDJSON body POST /api/events accepts (bytes); larger bodies get 413. */
+  ingestLimit?: number;
 }
 
 // Nothing on the page comes from elsewhere, so the browser may load nothing from elsewhere.
@@ -32,10 +36,10 @@ const sendProblem = (reply: FastifyReply, p: Problem) =>
   reply.code(p.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(p));
 
 /**
- * The HTTP face of sel104. This version has the overview page, the report API and a health
- * check; the dashboards and ingest come later.
+ * The HTTP face of sel104. This version has the overview page, the report API, event ingest and
+ * a health check; the dashboards come later.
  */
-export function buildServer({ db, standards = loadStandards(), logger = false }: ServerOptions): FastifyInstance {
+export function buildServer({ db, standards = loadStandards(), logger = false, ingestLimit = 32 << 20 }: ServerOptions): FastifyInstance {
   const app = Fastify({ logger });
 
   // One DuckDB connection serves every request; queries on it are run one at a time.
@@ -85,6 +89,18 @@ export function buildServer({ db, standards = loadStandards(), logger = false }:
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(renderText(result, 'csv'));
     }
     return reply.type('application/json; charset=utf-8').send(JSON.stringify(result.rows));
+  });
+
+  // Ingest: the same validation, log and dead-letter path as `sel104 import`. The events are in the
+  // log (and projected) before the response is sent.
+  app.addContentTypeParser('application/x-ndjson', { parseAs: 'buffer', bodyLimit: ingestLimit }, (_request, body, done) => done(null, body));
+  app.post('/api/events', async (request, reply) => {
+    if (!/^application\/x-ndjson\b/.test(request.headers['content-type'] ?? '')) {
+      throw new Sel104Error('SEL104_ERR_UNSUPPORTED_MEDIA_TYPE', 'POST /api/events takes NDJSON: Content-Type: application/x-ndjson');
+    }
+    const body = request.body as Buffer;
+    const r = await serial(() => importLines(db, Readable.from([body]), { source: 'http' }));
+    return reply.header('cache-control', 'no-store').send({ received: r.received, accepted: r.accepted, duplicates: r.duplicates, rejected: r.rejections });
   });
 
   app.setNotFoundHandler((request, reply) =>

@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, resolvePaths, type Database } from '../consumers/database.ts';
+import { listDeadLetters } from '../consumers/deadLetters.ts';
+import { buildServer } from '../dashboards/server.ts';
+import { tempDir } from './helpers.ts';
+import { caseOf } from './scenario.ts';
+
+/** POST /api/events: the import path over HTTP, on a fresh DuckDB file. */
+describe('event ingest API', () => {
+  const tmp = tempDir('sel104-ingest-');
+  let db: Database;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    db = await openDatabase(resolvePaths({ db: tmp.db }));
+    app = buildServer({ db, ingestLimit: 4096 });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    db?.close();
+    tmp.cleanup();
+  });
+
+  const c = caseOf('350', 'c-9');
+  const applied = c.applied('2024-01-02');
+  const granted = c.granted('2024-02-01', { daysPerWeek: 2, startDate: '2024-02-05' });
+  const badDays = { ...c.granted('2024-02-01'), data: { decisionId: 'd-x', outcome: 'granted', legalBasis: 'SEL104', grant: { offerId: 'o-1', daysPerWeek: 6, transport: 'none', startDate: '2024-02-05' } } };
+  const post = (lines: string[]) =>
+    app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') + '\n' });
+
+  it('accepts, counts duplicates and rejects with line and reasons; accepted events are in the reports at once', async () => {
+    // Lines: 1 applied, 2 granted, 3 applied again (a duplicate), 4 a grant of 6 days a week (rejected).
+    const res = await post([JSON.stringify(applied), JSON.stringify(granted), JSON.stringify(applied), JSON.stringify(badDays)]);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      received: 4, accepted: 2, duplicates: 1,
+      rejected: [{ line: 4, reasons: [{ path: 'data.grant.daysPerWeek', rule: 'must be 1–5' }] }],
+    });
+    const dead = await listDeadLetters(db.conn, {});
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatchObject({ source: 'http', line: 4 });
+    // Days per week on 2024-03-01: the grant of 2 days (start 2024-02-05 ≤ 2024-03-01) is in effect.
+    const report = await app.inject({ url: '/api/reports/days-per-week?municipality=350&on=2024-03-01' });
+    expect(report.json().map((r: { grants: number }) => r.grants)).toEqual([0, 1, 0, 0, 0]);
+  });
+
+  it('posting the same body again changes nothing: every valid line is a duplicate', async () => {
+    const res = await post([JSON.stringify(applied), JSON.stringify(granted)]);
+    expect(res.json()).toEqual({ received: 2, accepted: 0, duplicates: 2, rejected: [] });
+  });
+
+  it('a body over the limit is 413 and another content type 415, as problem+json', async () => {
+    const big = await post(Array.from({ length: 20 }, () => JSON.stringify(applied)));
+    expect(big.statusCode).toBe(413);
+    expect(big.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const wrong = await app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'text/plain' }, payload: 'x' });
+    expect(wrong.statusCode).toBe(415);
+    expect(wrong.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+});
