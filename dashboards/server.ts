@@ -9,6 +9,7 @@ import { importLines } from '../producers/importer.ts';
 import { REPORTS } from '../reports/catalogue.ts';
 import { renderText, toArrowIpc } from '../reports/formats.ts';
 import { checkRequest, runReport } from '../reports/runner.ts';
+import { createMetrics } from './metrics.ts';
 import { overview, positions } from './overview.ts';
 import { parseLang, renderOverviewPage } from './overviewPage.ts';
 
@@ -66,6 +67,10 @@ export function buildServer({ db, standards = loadStandards(), logger = false, i
     return reply.header('cache-control', 'no-store').send({ status: 'ok', ...p });
   });
 
+  const metrics = createMetrics(() => serial(() => positions(db.conn)));
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(metrics.registry.contentType).header('cache-control', 'no-store').send(await metrics.registry.metrics()));
+
   // Reports run on a connection of their own: its temp tables hold the report parameters.
   let reportConn: Promise<DuckDBConnection> | undefined;
   const reportConnection = () => (reportConn ??= db.instance.connect());
@@ -79,7 +84,9 @@ export function buildServer({ db, standards = loadStandards(), logger = false, i
     const query = request.query as Record<string, unknown>;
     checkRequest(name, query, { standards });
     const conn = await reportConnection();
+    const stop = metrics.reportSeconds.startTimer({ report: name });
     const result = await serial(() => runReport(conn, name, query, { standards }));
+    stop();
     const accept = request.headers.accept ?? '';
     reply.header('cache-control', 'no-store');
     if (accept.includes('application/vnd.apache.arrow.stream')) {
@@ -100,6 +107,9 @@ export function buildServer({ db, standards = loadStandards(), logger = false, i
     }
     const body = request.body as Buffer;
     const r = await serial(() => importLines(db, Readable.from([body]), { source: 'http' }));
+    metrics.events.inc({ result: 'accepted' }, r.accepted);
+    metrics.events.inc({ result: 'duplicate' }, r.duplicates);
+    metrics.events.inc({ result: 'rejected' }, r.rejected);
     return reply.header('cache-control', 'no-store').send({ received: r.received, accepted: r.accepted, duplicates: r.duplicates, rejected: r.rejections });
   });
 

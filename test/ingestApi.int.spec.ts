@@ -50,6 +50,21 @@ describe('event ingest API', () => {
     expect(res.json()).toEqual({ received: 2, accepted: 0, duplicates: 2, rejected: [] });
   });
 
+  it('GET /metrics counts what the API took, the positions and the report latency (Prometheus text)', async () => {
+    // So far: 2 accepted, 3 duplicates (1 + 2), 1 rejected; the log holds 2 events, all projected;
+    // one report ran (days-per-week).
+    const res = await app.inject({ url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    const body = res.body;
+    expect(body).toContain('sel104_ingest_events_total{result="accepted"} 2');
+    expect(body).toContain('sel104_ingest_events_total{result="duplicate"} 3');
+    expect(body).toContain('sel104_ingest_events_total{result="rejected"} 1');
+    expect(body).toContain('sel104_log_position 2');
+    expect(body).toContain('sel104_projection_lag_events 0');
+    expect(body).toContain('sel104_report_duration_seconds_count{report="days-per-week"} 1');
+  });
+
   it('a body over the limit is 413 and another content type 415, as problem+json', async () => {
     const big = await post(Array.from({ length: 20 }, () => JSON.stringify(applied)));
     expect(big.statusCode).toBe(413);
