@@ -1,12 +1,16 @@
 import { STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { z } from 'zod';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../consumers/database.ts';
 import { ERRORS, Sel104Error, toSel104Error } from '../schemas/errors.ts';
 import { loadStandards, type Standard } from '../schemas/standard.ts';
 import { importLines } from '../producers/importer.ts';
-import { REPORTS } from '../reports/catalogue.ts';
+import { REPORT_NAMES, REPORTS } from '../reports/catalogue.ts';
+import { ReportParams } from '../reports/params.ts';
 import { renderText, toArrowIpc } from '../reports/formats.ts';
 import { checkRequest, runReport } from '../reports/runner.ts';
 import { createMetrics } from './metrics.ts';
@@ -33,6 +37,37 @@ interface Problem {
   code?: string;
 }
 
+const problemSchema = {
+  type: 'object',
+  description: 'RFC 9457 problem details; `code` is the SEL104_ERR_… code of schemas/errors.ts',
+  properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, code: { type: 'string' } },
+};
+
+const REPORT_ROUTE_SCHEMA = {
+  summary: 'Run one report of the catalogue',
+  description: 'JSON rows by default; an Arrow IPC stream for Accept: application/vnd.apache.arrow.stream; CSV for Accept: text/csv.',
+  tags: ['reports'],
+  params: { type: 'object', properties: { name: { type: 'string', enum: [...REPORT_NAMES] } }, required: ['name'] },
+  querystring: z.toJSONSchema(ReportParams, { io: 'input', unrepresentable: 'any' }),
+  response: { 200: { description: 'the report rows', type: 'array', items: { type: 'object', additionalProperties: true } }, 400: problemSchema, 404: problemSchema },
+};
+
+const INGEST_ROUTE_SCHEMA = {
+  summary: 'Ingest NDJSON events (Content-Type: application/x-ndjson)',
+  tags: ['ingest'],
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        received: { type: 'integer' }, accepted: { type: 'integer' }, duplicates: { type: 'integer' },
+        rejected: { type: 'array', items: { type: 'object', properties: { line: { type: 'integer' }, reasons: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, rule: { type: 'string' } } } } } } },
+      },
+    },
+    413: problemSchema,
+    415: problemSchema,
+  },
+};
+
 const sendProblem = (reply: FastifyReply, p: Problem) =>
   reply.code(p.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(p));
 
@@ -51,66 +86,78 @@ export function buildServer({ db, standards = loadStandards(), logger = false, i
     return run;
   };
 
-  app.get('/', async (request, reply) => {
-    const lang = parseLang((request.query as Record<string, unknown>).lang);
-    const data = await serial(() => overview(db.conn));
-    return reply
-      .type('text/html; charset=utf-8')
-      .header('content-language', lang)
-      .header('content-security-policy', CSP)
-      .header('cache-control', 'no-store')
-      .send(renderOverviewPage(data, { lang, standards }));
+  // OpenAPI from the routes' schemas (themselves derived from the zod schemas), with Swagger UI
+  // at /docs served from node_modules. Validation stays with zod, so fastify's own validator is off.
+  app.setValidatorCompiler(() => () => true);
+  app.register(swagger, {
+    openapi: {
+      info: { title: 'sel104', version: '0.1.0', description: 'Reports and event ingest for activity and social-contact offers (Serviceloven §104)' },
+    },
   });
+  app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.get('/healthz', async (_request, reply) => {
-    const p = await serial(() => positions(db.conn));
-    return reply.header('cache-control', 'no-store').send({ status: 'ok', ...p });
-  });
+  app.register(async (api) => {
+    api.get('/', { schema: { hide: true } }, async (request, reply) => {
+      const lang = parseLang((request.query as Record<string, unknown>).lang);
+      const data = await serial(() => overview(db.conn));
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('content-language', lang)
+        .header('content-security-policy', CSP)
+        .header('cache-control', 'no-store')
+        .send(renderOverviewPage(data, { lang, standards }));
+    });
 
-  const metrics = createMetrics(() => serial(() => positions(db.conn)));
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(metrics.registry.contentType).header('cache-control', 'no-store').send(await metrics.registry.metrics()));
+    api.get('/healthz', { schema: { summary: 'Log position, projection position and lag', tags: ['operations'] } }, async (_request, reply) => {
+      const p = await serial(() => positions(db.conn));
+      return reply.header('cache-control', 'no-store').send({ status: 'ok', ...p });
+    });
 
-  // Reports run on a connection of their own: its temp tables hold the report parameters.
-  let reportConn: Promise<DuckDBConnection> | undefined;
-  const reportConnection = () => (reportConn ??= db.instance.connect());
+    const metrics = createMetrics(() => serial(() => positions(db.conn)));
+    api.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (_request, reply) =>
+      reply.type(metrics.registry.contentType).header('cache-control', 'no-store').send(await metrics.registry.metrics()));
 
-  app.get('/api/reports', async () => REPORTS.map(({ name, rowsPer, anchor, columns }) => ({ name, rowsPer, anchor, columns: Object.keys(columns) })));
+    // Reports run on a connection of their own: its temp tables hold the report parameters.
+    let reportConn: Promise<DuckDBConnection> | undefined;
+    const reportConnection = () => (reportConn ??= db.instance.connect());
 
-  // The report parameters as a query string (the same zod schema as the CLI); JSON by default,
-  // an Arrow IPC stream or CSV when the Accept header asks for it.
-  app.get('/api/reports/:name', async (request, reply) => {
-    const { name } = request.params as { name: string };
-    const query = request.query as Record<string, unknown>;
-    checkRequest(name, query, { standards });
-    const conn = await reportConnection();
-    const stop = metrics.reportSeconds.startTimer({ report: name });
-    const result = await serial(() => runReport(conn, name, query, { standards }));
-    stop();
-    const accept = request.headers.accept ?? '';
-    reply.header('cache-control', 'no-store');
-    if (accept.includes('application/vnd.apache.arrow.stream')) {
-      return reply.type('application/vnd.apache.arrow.stream').send(Buffer.from(toArrowIpc(result)));
-    }
-    if (accept.includes('text/csv')) {
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(renderText(result, 'csv'));
-    }
-    return reply.type('application/json; charset=utf-8').send(JSON.stringify(result.rows));
-  });
+    api.get('/api/reports', { schema: { summary: 'The report catalogue', tags: ['reports'] } }, async () => REPORTS.map(({ name, rowsPer, anchor, columns }) => ({ name, rowsPer, anchor, columns: Object.keys(columns) })));
 
-  // Ingest: the same validation, log and dead-letter path as `sel104 import`. The events are in the
-  // log (and projected) before the response is sent.
-  app.addContentTypeParser('application/x-ndjson', { parseAs: 'buffer', bodyLimit: ingestLimit }, (_request, body, done) => done(null, body));
-  app.post('/api/events', async (request, reply) => {
-    if (!/^application\/x-ndjson\b/.test(request.headers['content-type'] ?? '')) {
-      throw new Sel104Error('SEL104_ERR_UNSUPPORTED_MEDIA_TYPE', 'POST /api/events takes NDJSON: Content-Type: application/x-ndjson');
-    }
-    const body = request.body as Buffer;
-    const r = await serial(() => importLines(db, Readable.from([body]), { source: 'http' }));
-    metrics.events.inc({ result: 'accepted' }, r.accepted);
-    metrics.events.inc({ result: 'duplicate' }, r.duplicates);
-    metrics.events.inc({ result: 'rejected' }, r.rejected);
-    return reply.header('cache-control', 'no-store').send({ received: r.received, accepted: r.accepted, duplicates: r.duplicates, rejected: r.rejections });
+    // The report parameters as a query string (the same zod schema as the CLI); JSON by default,
+    // an Arrow IPC stream or CSV when the Accept header asks for it.
+    api.get('/api/reports/:name', { schema: REPORT_ROUTE_SCHEMA }, async (request, reply) => {
+      const { name } = request.params as { name: string };
+      const query = request.query as Record<string, unknown>;
+      checkRequest(name, query, { standards });
+      const conn = await reportConnection();
+      const stop = metrics.reportSeconds.startTimer({ report: name });
+      const result = await serial(() => runReport(conn, name, query, { standards }));
+      stop();
+      const accept = request.headers.accept ?? '';
+      reply.header('cache-control', 'no-store');
+      if (accept.includes('application/vnd.apache.arrow.stream')) {
+        return reply.type('application/vnd.apache.arrow.stream').send(Buffer.from(toArrowIpc(result)));
+      }
+      if (accept.includes('text/csv')) {
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(renderText(result, 'csv'));
+      }
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(result.rows));
+    });
+
+    // Ingest: the same validation, log and dead-letter path as `sel104 import`. The events are in the
+    // log (and projected) before the response is sent.
+    api.addContentTypeParser('application/x-ndjson', { parseAs: 'buffer', bodyLimit: ingestLimit }, (_request, body, done) => done(null, body));
+    api.post('/api/events', { schema: INGEST_ROUTE_SCHEMA }, async (request, reply) => {
+      if (!/^application\/x-ndjson\b/.test(request.headers['content-type'] ?? '')) {
+        throw new Sel104Error('SEL104_ERR_UNSUPPORTED_MEDIA_TYPE', 'POST /api/events takes NDJSON: Content-Type: application/x-ndjson');
+      }
+      const body = request.body as Buffer;
+      const r = await serial(() => importLines(db, Readable.from([body]), { source: 'http' }));
+      metrics.events.inc({ result: 'accepted' }, r.accepted);
+      metrics.events.inc({ result: 'duplicate' }, r.duplicates);
+      metrics.events.inc({ result: 'rejected' }, r.rejected);
+      return reply.header('cache-control', 'no-store').send({ received: r.received, accepted: r.accepted, duplicates: r.duplicates, rejected: r.rejections });
+    });
   });
 
   app.setNotFoundHandler((request, reply) =>

@@ -82,6 +82,20 @@ describe('report API', () => {
     }
   });
 
+  it('documents the API as OpenAPI with Swagger UI at /docs, served from this machine', async () => {
+    const spec = (await app.inject({ url: '/docs/json' })).json();
+    expect(spec.openapi).toMatch(/^3\./);
+    const report = spec.paths['/api/reports/{name}'].get;
+    expect(report.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`).sort()).toEqual(
+      ['path:name', 'query:asOf', 'query:by', 'query:from', 'query:municipality', 'query:on', 'query:to'],
+    );
+    expect(spec.paths['/api/events'].post).toBeDefined();
+    const ui = await app.inject({ url: '/docs/' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.body).toContain('swagger');
+    expect(ui.body).not.toMatch(/https?:\/\/(?!127\.0\.0\.1|localhost)[a-z0-9.-]+\.[a-z]{2,}\/[^"']*\.(js|css)/i);
+  });
+
   it('lists the catalogue', async () => {
     const res = await app.inject({ url: '/api/reports' });
     expect(res.json().map((r: { name: string }) => r.name)).toContain('migrations-82a');
