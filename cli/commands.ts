@@ -224,9 +224,9 @@ export function commands(program: Command): void {
 
   program
     .command('serve')
-    .description('serve the overview page and health check on this machine; --demo simulates Lejre and Roskilde first if the log is empty')
+    .description('serve the overview page, the report API, event ingest, /metrics and /docs; --demo simulates Lejre and Roskilde first if the log is empty')
     .option('--demo', 'fill an empty database with simulated events for Lejre (350) and Roskilde (265)')
-    .option('--host <host>', 'address to listen on (loopback only in this version)', '127.0.0.1')
+    .option('--host <host>', 'address to listen on (another than loopback needs SEL104_TOKENS)', '127.0.0.1')
     .option('--port <n>', 'port to listen on', integer('--port'), 8104)
     .action(async (o: { demo?: boolean; host: string; port: number }, cmd: Command) => {
       const opts = globals(cmd);

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDatabase, queryValue, resolvePaths, type Database } from '../consumers/database.ts';
 import { catchUp, ensureProjectionSchema } from '../consumers/projector.ts';
+import { parseTokens } from '../dashboards/access.ts';
 import { buildServer } from '../dashboards/server.ts';
 import { importLines } from '../producers/importer.ts';
 import { ndjsonChunks } from '../producers/ndjson.ts';
@@ -19,7 +20,7 @@ export interface ServeOptions {
 /** The demo is the simulator's defaults, spelled out so the page's figures are reproducible. */
 const DEMO: Required<SimulateOptions> = { municipalities: ['350', '265'], from: '2019-01-01', to: '2025-12-31', scale: 1, seed: 1 };
 
-// Without access tokens, anyone who can reach the port can read the data: only this machine may.
+// Without access tokens, anyone who can reach the port can read the data: then only this machine may.
 const isLoopback = (host: string): boolean =>
   host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 
@@ -41,10 +42,11 @@ const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : ho
 
 /** `sel104 serve`: opens the database, optionally fills it with demo data, projects, and serves until SIGINT/SIGTERM. */
 export async function serve({ db: dbPath, host, port, demo }: ServeOptions): Promise<void> {
-  if (!isLoopback(host)) {
+  const tokens = parseTokens(process.env.SEL104_TOKENS);
+  if (!isLoopback(host) && tokens.size === 0) {
     throw new Sel104Error(
       'SEL104_ERR_USAGE',
-      `--host ${host} is not a loopback address: serving beyond this machine requires access tokens, which are not available in this version; use 127.0.0.1`,
+      `--host ${host} is not a loopback address: serving beyond this machine requires access tokens (SEL104_TOKENS="TOKEN:read+ingest,…"); or use 127.0.0.1`,
     );
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Sel104Error('SEL104_ERR_USAGE', `--port: must be 0–65535 (got ${port})`);
@@ -56,7 +58,7 @@ export async function serve({ db: dbPath, host, port, demo }: ServeOptions): Pro
     await ensureProjectionSchema(db.conn);
     // catchUp needs a log; a server on an empty database still starts and says how to fill it.
     if (!(await logIsEmpty(db.conn))) await catchUp(db.conn);
-    app = buildServer({ db, standards: currentStandards() });
+    app = buildServer({ db, standards: currentStandards(), tokens });
     try {
       await app.listen({ host, port });
     } catch (err) {

@@ -13,6 +13,7 @@ import { REPORT_NAMES, REPORTS } from '../reports/catalogue.ts';
 import { ReportParams } from '../reports/params.ts';
 import { renderText, toArrowIpc } from '../reports/formats.ts';
 import { checkRequest, runReport } from '../reports/runner.ts';
+import { type AccessTokens, type Role } from './access.ts';
 import { createMetrics } from './metrics.ts';
 import { overview, positions } from './overview.ts';
 import { parseLang, renderOverviewPage } from './overviewPage.ts';
@@ -22,6 +23,8 @@ export interface ServerOptions {
   /** Default: the shipped standards, which name the municipalities. */
   standards?: ReadonlyMap<string, Standard>;
   logger?: boolean;
+  /** Bearer tokens with roles; with none, every request is allowed (the server is then loopback-only). */
+  tokens?: AccessTokens;
   /** Largest NDJSON body POST /api/events accepts (bytes); larger bodies get 413. */
   ingestLimit?: number;
 }
@@ -75,7 +78,7 @@ const sendProblem = (reply: FastifyReply, p: Problem) =>
  * The HTTP face of sel104. This version has the overview page, the report API, event ingest and
  * a health check; the dashboards come later.
  */
-export function buildServer({ db, standards = loadStandards(), logger = false, ingestLimit = 32 << 20 }: ServerOptions): FastifyInstance {
+export function buildServer({ db, standards = loadStandards(), logger = false, tokens, ingestLimit = 32 << 20 }: ServerOptions): FastifyInstance {
   const app = Fastify({ logger });
 
   // One DuckDB connection serves every request; queries on it are run one at a time.
@@ -96,8 +99,23 @@ export function buildServer({ db, standards = loadStandards(), logger = false, i
   });
   app.register(swaggerUi, { routePrefix: '/docs' });
 
+  // Each route names the role it needs (config.role); /healthz and /docs need none.
+  if (tokens && tokens.size > 0) {
+    app.addHook('onRequest', async (request, reply) => {
+      const role = (request.routeOptions.config as { role?: Role } | undefined)?.role;
+      if (!role) return;
+      const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+      const roles = bearer ? tokens.rolesOf(bearer) : undefined;
+      if (!roles) {
+        reply.header('www-authenticate', 'Bearer');
+        throw new Sel104Error('SEL104_ERR_UNAUTHENTICATED', 'a valid access token is required: Authorization: Bearer TOKEN');
+      }
+      if (!roles.has(role)) throw new Sel104Error('SEL104_ERR_FORBIDDEN', `this token lacks the role "${role}"`);
+    });
+  }
+
   app.register(async (api) => {
-    api.get('/', { schema: { hide: true } }, async (request, reply) => {
+    api.get('/', { schema: { hide: true }, config: { role: 'read' } }, async (request, reply) => {
       const lang = parseLang((request.query as Record<string, unknown>).lang);
       const data = await serial(() => overview(db.conn));
       return reply
@@ -114,18 +132,18 @@ export function buildServer({ db, standards = loadStandards(), logger = false, i
     });
 
     const metrics = createMetrics(() => serial(() => positions(db.conn)));
-    api.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (_request, reply) =>
+    api.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] }, config: { role: 'read' } }, async (_request, reply) =>
       reply.type(metrics.registry.contentType).header('cache-control', 'no-store').send(await metrics.registry.metrics()));
 
     // Reports run on a connection of their own: its temp tables hold the report parameters.
     let reportConn: Promise<DuckDBConnection> | undefined;
     const reportConnection = () => (reportConn ??= db.instance.connect());
 
-    api.get('/api/reports', { schema: { summary: 'The report catalogue', tags: ['reports'] } }, async () => REPORTS.map(({ name, rowsPer, anchor, columns }) => ({ name, rowsPer, anchor, columns: Object.keys(columns) })));
+    api.get('/api/reports', { schema: { summary: 'The report catalogue', tags: ['reports'] }, config: { role: 'read' } }, async () => REPORTS.map(({ name, rowsPer, anchor, columns }) => ({ name, rowsPer, anchor, columns: Object.keys(columns) })));
 
     // The report parameters as a query string (the same zod schema as the CLI); JSON by default,
     // an Arrow IPC stream or CSV when the Accept header asks for it.
-    api.get('/api/reports/:name', { schema: REPORT_ROUTE_SCHEMA }, async (request, reply) => {
+    api.get('/api/reports/:name', { schema: REPORT_ROUTE_SCHEMA, config: { role: 'read' } }, async (request, reply) => {
       const { name } = request.params as { name: string };
       const query = request.query as Record<string, unknown>;
       checkRequest(name, query, { standards });
@@ -147,7 +165,7 @@ export function buildServer({ db, standards = loadStandards(), logger = false, i
     // Ingest: the same validation, log and dead-letter path as `sel104 import`. The events are in the
     // log (and projected) before the response is sent.
     api.addContentTypeParser('application/x-ndjson', { parseAs: 'buffer', bodyLimit: ingestLimit }, (_request, body, done) => done(null, body));
-    api.post('/api/events', { schema: INGEST_ROUTE_SCHEMA }, async (request, reply) => {
+    api.post('/api/events', { schema: INGEST_ROUTE_SCHEMA, config: { role: 'ingest' } }, async (request, reply) => {
       if (!/^application\/x-ndjson\b/.test(request.headers['content-type'] ?? '')) {
         throw new Sel104Error('SEL104_ERR_UNSUPPORTED_MEDIA_TYPE', 'POST /api/events takes NDJSON: Content-Type: application/x-ndjson');
       }

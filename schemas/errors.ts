@@ -7,6 +7,8 @@ export const ERRORS = {
   SEL104_ERR_UNKNOWN_REPORT: { exitCode: 2, status: 404, title: 'Unknown report' },
   SEL104_ERR_BAD_PARAMETER: { exitCode: 2, status: 400, title: 'Bad report parameter' },
   SEL104_ERR_UNSUPPORTED_MEDIA_TYPE: { exitCode: 2, status: 415, title: 'Unsupported media type' },
+  SEL104_ERR_UNAUTHENTICATED: { exitCode: 2, status: 401, title: 'Unauthorized' },
+  SEL104_ERR_FORBIDDEN: { exitCode: 2, status: 403, title: 'Forbidden' },
   SEL104_ERR_FILE_NOT_FOUND: { exitCode: 2, status: 400, title: 'Input file not found' },
   SEL104_ERR_STANDARD_INVALID: { exitCode: 1, status: 500, title: 'Invalid quality standard' },
   SEL104_ERR_LOG_MISMATCH: { exitCode: 1, status: 500, title: 'Projection belongs to another log' },

@@ -1,0 +1,39 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { Sel104Error } from '../schemas/errors.ts';
+
+/**
+ * Access tokens (`SEL104_TOKENS`): comma-separated `TOKEN:ROLE[+ROLE]` entries, for example
+ * `9f2c…e1:read+ingest,77ab…03:read`. Roles: `read` (reports, pages), `ingest` (POST /api/events).
+ * Tokens must be at least 24 characters, so a guessable word is refused at start-up.
+ */
+export const ROLES = ['read', 'ingest'] as const;
+export type Role = (typeof ROLES)[number];
+
+const Entry = z.string().regex(/^[A-Za-z0-9._~-]{24,}:(read|ingest)(\+(read|ingest))*$/, 'must be TOKEN:ROLE[+ROLE], the token at least 24 characters of A–Z a–z 0–9 . _ ~ -, roles read and ingest');
+
+export interface AccessTokens {
+  /** The roles of a bearer token, or undefined for an unknown token. */
+  rolesOf(token: string): ReadonlySet<Role> | undefined;
+  size: number;
+}
+
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+export function parseTokens(spec: string | undefined): AccessTokens {
+  const entries = (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const tokens = entries.map((entry, i) => {
+    const r = Entry.safeParse(entry);
+    if (!r.success) throw new Sel104Error('SEL104_ERR_USAGE', `SEL104_TOKENS entry ${i + 1}: ${r.error.issues[0]!.message}`);
+    const [token, roles] = entry.split(':') as [string, string];
+    return { hash: digest(token), roles: new Set(roles.split('+') as Role[]) };
+  });
+  return {
+    size: tokens.length,
+    // Compared as SHA-256 digests in constant time, so the comparison leaks nothing about a token.
+    rolesOf(token) {
+      const h = digest(token);
+      return tokens.find((t) => timingSafeEqual(t.hash, h))?.roles;
+    },
+  };
+}
