@@ -30,7 +30,9 @@ const LABELS = {
     lastOccurredOn: 'Seneste hændelsesdato',
     municipality: 'Kommune',
     empty: 'Der er ingen hændelser endnu. Importér med “sel104 import FIL”, eller start med “sel104 serve --demo”.',
-    coming: 'Grafer for sagsbehandlingstid, bevillinger, fremmøde, klager og § 82a kommer i en kommende version.',
+    coming: 'Se graferne under Dashboards.',
+    dashboards: 'Dashboards',
+    dashboardsHref: '/dashboards/overblik',
     privacy: 'Data er pseudonyme: ingen CPR-numre, navne eller adresser.',
     otherLang: 'English',
     otherHref: '/?lang=en',
@@ -60,7 +62,9 @@ const LABELS = {
     lastOccurredOn: 'Last event date',
     municipality: 'Municipality',
     empty: 'There are no events yet. Import with “sel104 import FILE”, or start with “sel104 serve --demo”.',
-    coming: 'Charts for processing time, grants, attendance, complaints and § 82a follow in a coming version.',
+    coming: 'See the charts under Dashboards.',
+    dashboards: 'Dashboards',
+    dashboardsHref: '/dashboards/overblik?lang=en',
     privacy: 'Data are pseudonymous: no CPR numbers, names or addresses.',
     otherLang: 'Dansk',
     otherHref: '/',
@@ -170,7 +174,7 @@ ${pipeline.map(([label, value]) => `<div><dt>${escapeHtml(label)}</dt><dd>${esca
 </dl>
 </section>
 ${body}
-<p class="note">${escapeHtml(t.coming)}</p>
+<p class="note">${escapeHtml(t.coming)} <a href="${escapeHtml(t.dashboardsHref)}">${escapeHtml(t.dashboards)}</a></p>
 <p class="muted">${escapeHtml(t.privacy)}</p>
 </main>
 </body>

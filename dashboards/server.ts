@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -14,6 +17,8 @@ import { ReportParams } from '../reports/params.ts';
 import { renderText, toArrowIpc } from '../reports/formats.ts';
 import { checkRequest, runReport } from '../reports/runner.ts';
 import { type AccessTokens, type Role } from './access.ts';
+import { findPage } from './charts.ts';
+import { renderDashboardPage, type Filters } from './dashboardPage.ts';
 import { createMetrics } from './metrics.ts';
 import { overview, positions } from './overview.ts';
 import { parseLang, renderOverviewPage } from './overviewPage.ts';
@@ -39,6 +44,25 @@ interface Problem {
   detail: string;
   code?: string;
 }
+
+// vega compiles its expressions with Function, hence 'unsafe-eval'; everything else is this origin only.
+const DASHBOARD_CSP =
+  "default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+// The packages export no subpaths, so their browser builds are found beside their entry points.
+const buildFile = (pkg: string, file: string): string => join(dirname(fileURLToPath(import.meta.resolve(pkg))), file);
+const VENDOR: Readonly<Record<string, string>> = {
+  'vega.min.js': buildFile('vega', 'vega.min.js'),
+  'vega-lite.min.js': buildFile('vega-lite', 'vega-lite.min.js'),
+  'vega-embed.min.js': buildFile('vega-embed', 'vega-embed.min.js'),
+};
+const DASHBOARD_JS = fileURLToPath(new URL('./static/dashboard.js', import.meta.url));
+const assets = new Map<string, Buffer>();
+const readAsset = (file: string): Buffer => {
+  let b = assets.get(file);
+  if (!b) assets.set(file, (b = readFileSync(file)));
+  return b;
+};
 
 const problemSchema = {
   type: 'object',
@@ -135,6 +159,30 @@ export function buildServer({ db, standards = loadStandards(), logger = false, t
     api.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] }, config: { role: 'read' } }, async (_request, reply) =>
       reply.type(metrics.registry.contentType).header('cache-control', 'no-store').send(await metrics.registry.metrics()));
 
+    // Dashboards: one page per area, their filters in the URL, checked like report parameters.
+    api.get('/dashboards/:page', { schema: { hide: true }, config: { role: 'read' } }, async (request, reply) => {
+      const page = findPage((request.params as { page: string }).page);
+      if (!page) return sendProblem(reply, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no dashboard "${(request.params as { page: string }).page}"` });
+      const { lang: rawLang, ...filters } = request.query as Record<string, string>;
+      const nonEmpty = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== ''));
+      checkRequest('volume', nonEmpty, { standards });
+      const f = nonEmpty as Filters;
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('content-security-policy', DASHBOARD_CSP)
+        .header('cache-control', 'no-store')
+        .send(renderDashboardPage(page, { lang: parseLang(rawLang), filters: { municipality: f.municipality, from: f.from, to: f.to, on: f.on }, standards }));
+    });
+
+    // vega, vega-lite and vega-embed from node_modules: nothing is fetched from a CDN.
+    api.get('/vendor/:file', { schema: { hide: true } }, async (request, reply) => {
+      const file = VENDOR[(request.params as { file: string }).file];
+      if (!file) return sendProblem(reply, { type: 'about:blank', title: 'Not Found', status: 404, detail: 'no such file' });
+      return reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(readAsset(file));
+    });
+    api.get('/static/dashboard.js', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(readAsset(DASHBOARD_JS)));
+
     // Reports run on a connection of their own: its temp tables hold the report parameters.
     let reportConn: Promise<DuckDBConnection> | undefined;
     const reportConnection = () => (reportConn ??= db.instance.connect());
@@ -145,13 +193,17 @@ export function buildServer({ db, standards = loadStandards(), logger = false, t
     // an Arrow IPC stream or CSV when the Accept header asks for it.
     api.get('/api/reports/:name', { schema: REPORT_ROUTE_SCHEMA, config: { role: 'read' } }, async (request, reply) => {
       const { name } = request.params as { name: string };
-      const query = request.query as Record<string, unknown>;
+      // `format=csv|arrow` in the query string stands in for the Accept header (download links).
+      const { format, ...query } = request.query as Record<string, unknown>;
+      if (format !== undefined && format !== 'json' && format !== 'csv' && format !== 'arrow') {
+        throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', 'format: must be json, csv or arrow');
+      }
       checkRequest(name, query, { standards });
       const conn = await reportConnection();
       const stop = metrics.reportSeconds.startTimer({ report: name });
       const result = await serial(() => runReport(conn, name, query, { standards }));
       stop();
-      const accept = request.headers.accept ?? '';
+      const accept = format ? { json: 'application/json', csv: 'text/csv', arrow: 'application/vnd.apache.arrow.stream' }[format] : (request.headers.accept ?? '');
       reply.header('cache-control', 'no-store');
       if (accept.includes('application/vnd.apache.arrow.stream')) {
         return reply.type('application/vnd.apache.arrow.stream').send(Buffer.from(toArrowIpc(result)));

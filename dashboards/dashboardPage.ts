@@ -1,0 +1,88 @@
+import type { Standard } from '../schemas/standard.ts';
+import { PAGES, type Lang, type Page } from './charts.ts';
+
+/** A dashboard page: navigation, the filters (kept in the URL), and each chart with its table and CSV link. */
+export interface Filters {
+  municipality?: string;
+  from?: string;
+  to?: string;
+  on?: string;
+}
+
+const UI = {
+  da: { locale: 'da-DK', home: 'Overblik over data', municipality: 'Kommune', all: 'Alle', from: 'Fra', to: 'Til', on: 'Opgjort pr.', apply: 'Vis', table: 'Vis som tabel', csv: 'Hent CSV', other: 'English', loading: 'Henter …' },
+  en: { locale: 'en-GB', home: 'Data overview', municipality: 'Municipality', all: 'All', from: 'From', to: 'To', on: 'As on', apply: 'Show', table: 'Show as a table', csv: 'Download CSV', other: 'Dansk', loading: 'Loading …' },
+} as const;
+
+const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const query = (params: Record<string, string | undefined>): string =>
+  new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')).toString();
+
+export function renderDashboardPage(page: Page, { lang, filters, standards }: { lang: Lang; filters: Filters; standards: ReadonlyMap<string, Standard> }): string {
+  const ui = UI[lang];
+  const keep = { ...filters, lang: lang === 'en' ? 'en' : undefined };
+  const charts = page.charts.map((c) => {
+    const params = { ...c.params, ...filters };
+    return {
+      id: c.id,
+      url: `/api/reports/${c.report}?${query(params)}`,
+      spec: { ...c.spec(lang), description: c.description[lang] },
+      columns: c.columns.map((x) => ({ field: x.field, label: x.label[lang] })),
+    };
+  });
+  const nav = PAGES.map((p) => `<a href="/dashboards/${p.id}?${esc(query(keep))}"${p.id === page.id ? ' aria-current="page"' : ''}>${esc(p.title[lang])}</a>`).join('\n      ');
+  const options = [`<option value="">${ui.all}</option>`, ...[...standards.values()].map((s) =>
+    `<option value="${s.municipality}"${filters.municipality === s.municipality ? ' selected' : ''}>${esc(s.municipality)} ${esc(s.name.split(' — ')[0] ?? '')}</option>`)].join('');
+  const sections = page.charts.map((c) => `
+    <section class="chart" aria-labelledby="${c.id}-title">
+      <h2 id="${c.id}-title">${esc(c.title[lang])}</h2>
+      <p id="${c.id}-desc" class="desc">${esc(c.description[lang])}</p>
+      <figure role="group" aria-labelledby="${c.id}-title" aria-describedby="${c.id}-desc"><div id="${c.id}" class="vis">${ui.loading}</div></figure>
+      <details><summary>${ui.table}</summary><table id="${c.id}-table"></table></details>
+      <p><a class="csv" href="${esc(charts.find((x) => x.id === c.id)!.url)}&amp;format=csv" download="${c.id}.csv">${ui.csv}</a></p>
+    </section>`).join('');
+  const otherLang = `/dashboards/${page.id}?${esc(query({ ...filters, lang: lang === 'da' ? 'en' : undefined }))}`;
+  return `<!doctype html>
+<html lang="${lang}">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <link rel="icon" href="data:,">
+  <title>sel104 — ${esc(page.title[lang])}</title>
+  <style>
+    body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 72rem; padding: 1rem; color: #1a1a1a; }
+    nav a { margin-right: .8rem; } nav a[aria-current] { font-weight: bold; }
+    form { margin: 1rem 0; display: flex; gap: .8rem; flex-wrap: wrap; align-items: end; }
+    .chart { margin: 1.5rem 0; } .vis { width: 100%; min-height: 240px; } .desc { color: #444; margin: .2rem 0; }
+    table { border-collapse: collapse; } td, th { padding: .2rem .6rem; border-bottom: 1px solid #ddd; } td.num { text-align: right; }
+  </style>
+  <script src="/vendor/vega.min.js" defer></script>
+  <script src="/vendor/vega-lite.min.js" defer></script>
+  <script src="/vendor/vega-embed.min.js" defer></script>
+  <script src="/static/dashboard.js" defer></script>
+</head>
+<body>
+  <header>
+    <nav aria-label="sel104">
+      <a href="/?${esc(query({ lang: keep.lang }))}">${ui.home}</a>
+      ${nav}
+      <a href="${otherLang}" lang="${lang === 'da' ? 'en' : 'da'}">${ui.other}</a>
+    </nav>
+    <h1>${esc(page.title[lang])}</h1>
+    <form method="get" action="/dashboards/${page.id}">
+      <label>${ui.municipality} <select name="municipality">${options}</select></label>
+      <label>${ui.from} <input type="date" name="from" value="${esc(filters.from ?? '')}"></label>
+      <label>${ui.to} <input type="date" name="to" value="${esc(filters.to ?? '')}"></label>
+      <label>${ui.on} <input type="date" name="on" value="${esc(filters.on ?? '')}"></label>
+      ${lang === 'en' ? '<input type="hidden" name="lang" value="en">' : ''}
+      <button type="submit">${ui.apply}</button>
+    </form>
+  </header>
+  <main>${sections}
+  </main>
+  <script type="application/json" id="sel104-charts">${JSON.stringify({ locale: ui.locale, charts }).replace(/</g, '\\u003c')}</script>
+</body>
+</html>
+`;
+}

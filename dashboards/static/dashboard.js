@@ -1,0 +1,57 @@
+// Draws every chart of a dashboard page from the report API, with Danish or English number formats,
+// and fills each chart's table alternative. Vega, Vega-Lite and vega-embed come from /vendor (node_modules).
+(function () {
+  'use strict';
+  const config = JSON.parse(document.getElementById('sel104-charts').textContent);
+  const danish = config.locale === 'da-DK';
+  const numbers = new Intl.NumberFormat(config.locale, { maximumFractionDigits: 1 });
+  const percent = new Intl.NumberFormat(config.locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const formatLocale = danish ? { decimal: ',', thousands: '.', grouping: [3], currency: ['', ' kr.'] } : undefined;
+  const timeFormatLocale = danish
+    ? {
+        dateTime: '%A den %d %B %Y %X', date: '%d.%m.%Y', time: '%H:%M:%S', periods: ['AM', 'PM'],
+        days: ['søndag', 'mandag', 'tirsdag', 'onsdag', 'torsdag', 'fredag', 'lørdag'], shortDays: ['søn', 'man', 'tir', 'ons', 'tor', 'fre', 'lør'],
+        months: ['januar', 'februar', 'marts', 'april', 'maj', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'december'],
+        shortMonths: ['jan', 'feb', 'mar', 'apr', 'maj', 'jun', 'jul', 'aug', 'sep', 'okt', 'nov', 'dec'],
+      }
+    : undefined;
+  const cell = (field, value) => {
+    if (value === null || value === undefined) return '–';
+    if (typeof value === 'number') return /Pct$/.test(field) ? percent.format(value) : numbers.format(value);
+    if (Array.isArray(value)) return value.join(', ');
+    return String(value);
+  };
+  function fillTable(table, columns, rows) {
+    const head = '<thead><tr>' + columns.map((c) => '<th scope="col">' + c.label + '</th>').join('') + '</tr></thead>';
+    const body = rows.map((r) => '<tr>' + columns.map((c) => {
+      const numeric = typeof r[c.field] === 'number';
+      const td = document.createElement('td');
+      td.textContent = cell(c.field, r[c.field]);
+      if (numeric) td.className = 'num';
+      return td.outerHTML;
+    }).join('') + '</tr>').join('');
+    table.innerHTML = head + '<tbody>' + body + '</tbody>';
+  }
+  async function draw(chart) {
+    const target = document.getElementById(chart.id);
+    try {
+      const res = await fetch(chart.url, { headers: { accept: 'application/json' } });
+      if (!res.ok) throw new Error((await res.json()).detail || res.statusText);
+      const rows = await res.json();
+      fillTable(document.getElementById(chart.id + '-table'), chart.columns, rows);
+      const spec = Object.assign({}, chart.spec, { data: { values: rows } });
+      await vegaEmbed(target, spec, {
+        renderer: 'svg',
+        actions: { export: true, source: false, compiled: false, editor: false },
+        formatLocale, timeFormatLocale,
+      });
+      target.dataset.rendered = String(rows.length);
+    } catch (err) {
+      target.textContent = String(err && err.message ? err.message : err);
+      target.dataset.error = 'true';
+    }
+  }
+  window.addEventListener('DOMContentLoaded', () => {
+    Promise.all(config.charts.map(draw)).then(() => { document.body.dataset.ready = 'true'; });
+  });
+})();

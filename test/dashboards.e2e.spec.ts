@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, resolvePaths, type Database } from '../consumers/database.ts';
+import { PAGES } from '../dashboards/charts.ts';
+import { buildServer } from '../dashboards/server.ts';
+import { CHROMIUM, chromiumOrSkip } from './browser.ts';
+import { cli, tempDir } from './helpers.ts';
+
+const browserCheck = chromiumOrSkip();
+
+/** Every dashboard page in real headless Chromium over simulated data. */
+describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
+  const tmp = tempDir('sel104-dash-');
+  let db: Database;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    const events = join(tmp.dir, 'ev.ndjson');
+    expect(cli(['simulate', '--seed', '5', '--scale', '0.3', '--from', '2022-01-01', '--to', '2024-12-31', '--out', events]).status).toBe(0);
+    expect(cli(['import', events, '--json'], { db: tmp.db }).status).toBe(0);
+    db = await openDatabase(resolvePaths({ db: tmp.db }));
+    app = buildServer({ db });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    db?.close();
+    tmp.cleanup();
+  });
+
+  async function open(path: string) {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    const foreign: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('request', (r) => !r.url().startsWith(base) && !r.url().startsWith('data:') && foreign.push(r.url()));
+    await page.goto(base + path);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    return { page, errors, foreign };
+  }
+
+  for (const p of PAGES) {
+    it(`${p.id}: every chart is drawn as SVG with its table, nothing fails and nothing comes from elsewhere`, async () => {
+      const { page, errors, foreign } = await open(`/dashboards/${p.id}?on=2024-12-31&from=2022-01-01&to=2024-12-31`);
+      try {
+        expect(errors).toEqual([]);
+        expect(foreign).toEqual([]);
+        for (const c of p.charts) {
+          const vis = page.locator(`#${c.id}`);
+          expect(await vis.getAttribute('data-error'), c.id).toBeNull();
+          expect(await vis.locator('svg').count(), c.id).toBeGreaterThan(0);
+          // The table alternative has one row per API row.
+          const rows = Number(await vis.getAttribute('data-rendered'));
+          expect(rows, c.id).toBeGreaterThan(0);
+          expect(await page.locator(`#${c.id}-table tbody tr`).count()).toBe(rows);
+          // vega-embed's menu offers export only: no editor, no source.
+          expect(await page.locator(`#${c.id} .vega-actions a`).allTextContents()).not.toContain('Open in Vega Editor');
+        }
+      } finally {
+        await page.close();
+      }
+    }, 60_000);
+  }
+
+  it('speaks Danish with Danish number formats, and English on ?lang=en; filters stay in the URL', async () => {
+    const da = await open('/dashboards/overblik?municipality=265&from=2023-01-01&to=2023-12-31&on=2023-12-31');
+    try {
+      expect(await da.page.getAttribute('html', 'lang')).toBe('da');
+      expect(await da.page.locator('h1').textContent()).toBe('Overblik');
+      expect(await da.page.locator('select[name=municipality]').inputValue()).toBe('265');
+      // Every period row of 2023 for Roskilde only, and percentages with a decimal comma.
+      const periods = await da.page.locator('#applications-table tbody tr td:first-child').allTextContents();
+      expect(periods).toEqual(['2023-Q1', '2023-Q2', '2023-Q3', '2023-Q4']);
+      const pct = await da.page.locator('#reversal-table tbody td:last-child').allTextContents();
+      for (const v of pct) expect(v).toMatch(/^(\d+,\d|–)$/);
+      const csv = await da.page.locator('section[aria-labelledby="applications-title"] a.csv').getAttribute('href');
+      expect(csv).toContain('municipality=265');
+      expect(csv).toContain('format=csv');
+    } finally {
+      await da.page.close();
+    }
+    const en = await open('/dashboards/overblik?lang=en&municipality=265&on=2023-12-31');
+    try {
+      expect(await en.page.getAttribute('html', 'lang')).toBe('en');
+      expect(await en.page.locator('h1').textContent()).toBe('Overview');
+    } finally {
+      await en.page.close();
+    }
+  }, 60_000);
+});

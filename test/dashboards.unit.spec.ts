@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { PAGES } from '../dashboards/charts.ts';
+import { findReport } from '../reports/catalogue.ts';
+
+// The JSON Schema shipped in the vega-lite package itself.
+const schemaFile = join(dirname(fileURLToPath(import.meta.resolve('vega-lite'))), 'vega-lite-schema.json');
+const ajv = new Ajv({ strict: false, allowUnionTypes: true });
+const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
+
+describe('dashboard charts', () => {
+  const charts = PAGES.flatMap((p) => p.charts.map((c) => ({ page: p.id, chart: c })));
+
+  it('the schema check rejects what Vega-Lite would reject', () => {
+    expect(validate({ data: { name: 'rows' }, mark: 'pie-ish', encoding: {} })).toBe(false);
+    expect(validate({ data: { name: 'rows' }, mark: 'bar', encoding: { x: { field: 'a', type: 'quantitive' } } })).toBe(false);
+  });
+
+  it('has charts on every page, with unique ids', () => {
+    expect(PAGES.every((p) => p.charts.length > 0)).toBe(true);
+    const ids = charts.map((c) => c.chart.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  for (const { page, chart } of charts) {
+    for (const lang of ['da', 'en'] as const) {
+      it(`${page}/${chart.id} (${lang}) is a valid Vega-Lite spec`, () => {
+        const ok = validate(chart.spec(lang));
+        expect(ok, JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+      });
+    }
+
+    it(`${page}/${chart.id} reads a report of the catalogue, and its table and encodings name that report's columns`, () => {
+      const def = findReport(chart.report);
+      expect(def, chart.report).toBeDefined();
+      const columns = new Set([...Object.keys(def!.columns), ...(chart.params?.by ? ['period'] : [])]);
+      for (const c of chart.columns) expect(columns.has(c.field), c.field).toBe(true);
+      const spec = chart.spec('da') as { encoding?: Record<string, { field?: string }> };
+      for (const [channel, enc] of Object.entries(spec.encoding ?? {})) {
+        if (enc.field) expect(columns.has(enc.field), `${channel}: ${enc.field}`).toBe(true);
+      }
+      expect(chart.title.da).not.toEqual(chart.title.en);
+      expect(chart.description.da.length).toBeGreaterThan(20);
+    });
+  }
+});
