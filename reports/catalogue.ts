@@ -23,6 +23,10 @@ export const REPORTS: readonly ReportDef[] = Object.freeze([
     municipality: 'text', standardVersion: 'text', deadlineWeeks: 'int', decided: 'int', withinDeadline: 'int',
     compliancePct: 'pct', medianDays: 'int', p90Days: 'int', open: 'int', atRisk: 'int', overdue: 'int', overdueWithoutNotice: 'int',
   }),
+  report('open-applications', 'open application (the work list)', '--on', {
+    municipality: 'text', caseId: 'text', receivedOn: 'date', standardVersion: 'text', deadlineWeeks: 'int', elapsedDays: 'int',
+    status: 'text', notifiedOn: 'date',
+  }),
   report('processing-time-curve', 'municipality × weeks 1–52', 'decision date', {
     municipality: 'text', weeks: 'int', decided: 'int', decidedWithin: 'int', sharePct: 'pct',
   }),
@@ -61,6 +65,9 @@ export const REPORTS: readonly ReportDef[] = Object.freeze([
   }),
   report('data-quality', 'municipality × check', "each event's own date", {
     municipality: 'text', check: 'text', count: 'int', examples: 'list',
+  }),
+  report('dead-letters', 'reason (field path and rule) of rejected lines', 'the time a line was received (--as-of)', {
+    path: 'text', rule: 'text', lines: 'int',
   }),
   report('volume', 'municipality', "each event's own date; grants in effect on --on", {
     municipality: 'text', applications: 'int', withdrawn: 'int', decisions: 'int', granted: 'int', partlyGranted: 'int',

@@ -40,7 +40,9 @@ describe('the whole catalogue on simulated data', () => {
   it('every report gives non-empty rows that match its declared row type', async () => {
     const all = await runAll(forward, {});
     for (const def of REPORTS) {
-      expect(all[def.name]!.length, def.name).toBeGreaterThan(0);
+      // The simulator's lines are all valid, so only the dead-letter report is empty here.
+      if (def.name === 'dead-letters') expect(all[def.name]).toEqual([]);
+      else expect(all[def.name]!.length, def.name).toBeGreaterThan(0);
       for (const row of all[def.name]!) rowSchema(def).parse(row);
     }
     // Plausibility on the simulated municipalities (README: 40–70 active cases in Lejre, 200–300 in Roskilde, at scale 1).
