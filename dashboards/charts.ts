@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import type { Standard } from '../schemas/standard.ts';
 
 /**
  * The dashboards: pages of Vega-Lite charts, each fed by one report of the API. A chart's spec
@@ -17,7 +18,12 @@ export interface Chart {
   description: Text;
   /** Columns of the table alternative, with their headings. */
   columns: readonly { field: string; label: Text }[];
-  spec(lang: Lang): TopLevelSpec;
+  spec(lang: Lang, ctx: ChartContext): TopLevelSpec;
+}
+
+/** What a spec may read besides its rows: the standards, for the deadlines drawn as rules. */
+export interface ChartContext {
+  standards: ReadonlyMap<string, Standard>;
 }
 
 export interface Page {
@@ -75,6 +81,65 @@ const bars = (x: { field: string; label: Text; type?: 'ordinal' | 'nominal' }, y
 
 const byQuarter = { by: 'quarter' };
 
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** Bars of several count fields of one row set, folded into steps (the complaint funnel, the §82a classes). */
+const folded = (fields: readonly { field: string; label: Text }[], lang: Lang, row: { field: string; label: Text }, y: Text): TopLevelSpec => ({
+  $schema: SCHEMA,
+  data: { name: 'rows' },
+  width: 'container',
+  height: 240,
+  transform: [
+    { fold: fields.map((f) => f.field), as: ['step', 'count'] },
+    { calculate: `{${fields.map((f) => `'${f.field}': '${f.label[lang].replace(/'/g, "\\'")}'`).join(', ')}}[datum.step]`, as: 'stepLabel' },
+  ],
+  mark: 'bar',
+  encoding: {
+    x: { field: 'stepLabel', type: 'nominal', sort: fields.map((f) => f.label[lang]), title: null },
+    xOffset: { field: row.field, type: 'nominal' },
+    y: { field: 'count', type: 'quantitative', title: y[lang] },
+    color: { field: row.field, type: 'nominal', title: row.label[lang] },
+    tooltip: [{ field: row.field, type: 'nominal', title: row.label[lang] }, { field: 'stepLabel', type: 'nominal', title: null }, { field: 'count', type: 'quantitative', title: y[lang], format: ',d' }],
+  },
+});
+
+/** The revision evidence: share decided within w weeks, with every deadline of the standards as a rule. */
+const curve = (lang: Lang, { standards }: ChartContext): TopLevelSpec => {
+  const deadlines = [...standards.values()].flatMap((s) =>
+    s.versions.filter((v) => v.processingDeadlineWeeks !== null).map((v) => ({ municipality: s.municipality, version: v.id, weeks: v.processingDeadlineWeeks })));
+  return {
+    $schema: SCHEMA,
+    width: 'container',
+    height: 260,
+    layer: [
+      {
+        data: { name: 'rows' },
+        mark: { type: 'line' },
+        encoding: {
+          x: { field: 'weeks', type: 'quantitative', title: t('Uger fra ansøgning til afgørelse', 'Weeks from application to decision')[lang], scale: { domain: [0, 52] } },
+          y: { field: 'sharePct', type: 'quantitative', title: t('Afgjort inden for (%)', 'Decided within (%)')[lang], scale: { domain: [0, 100] } },
+          color: { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
+          tooltip: [{ field: 'municipality', type: 'nominal' }, { field: 'weeks', type: 'quantitative' }, { field: 'sharePct', type: 'quantitative', format: ',.1f' }],
+        },
+      },
+      {
+        data: { values: deadlines },
+        mark: { type: 'rule', strokeDash: [4, 4] },
+        encoding: {
+          x: { field: 'weeks', type: 'quantitative' },
+          color: { field: 'municipality', type: 'nominal' },
+          tooltip: [{ field: 'version', type: 'nominal', title: t('Kvalitetsstandard', 'Quality standard')[lang] }, { field: 'weeks', type: 'quantitative', title: t('Frist (uger)', 'Deadline (weeks)')[lang] }],
+        },
+      },
+      {
+        data: { values: deadlines },
+        mark: { type: 'text', align: 'left', dx: 3, dy: -4, baseline: 'bottom' },
+        encoding: { x: { field: 'weeks', type: 'quantitative' }, y: { datum: 100 }, text: { field: 'version', type: 'nominal' } },
+      },
+    ],
+  };
+};
+
 export const PAGES: readonly Page[] = [
   {
     id: 'overblik',
@@ -128,6 +193,104 @@ export const PAGES: readonly Page[] = [
         columns: [col('municipality', 'Kommune', 'Municipality'), col('daysPerWeek', 'Dage pr. uge', 'Days per week'), col('grants', 'Bevillinger', 'Grants')],
         spec: (lang) => bars({ field: 'daysPerWeek', label: t('Dage pr. uge', 'Days per week') }, { field: 'grants', label: t('Bevillinger', 'Grants') }, lang),
       },
+      {
+        id: 'days-by-offer', report: 'days-per-week-by-offer',
+        title: t('Dage pr. uge pr. tilbud', 'Days per week by offer'),
+        description: t('Bevillinger i kraft på datoen pr. tilbud, delt på dage om ugen.', 'Grants in effect on the date by offer, split by days a week.'),
+        columns: [col('municipality', 'Kommune', 'Municipality'), col('offerId', 'Tilbud', 'Offer'), col('daysPerWeek', 'Dage pr. uge', 'Days per week'), col('grants', 'Bevillinger', 'Grants')],
+        spec: (lang) => ({
+          $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 260, mark: 'bar',
+          encoding: {
+            y: { field: 'offerId', type: 'nominal', title: t('Tilbud', 'Offer')[lang] },
+            x: { field: 'grants', type: 'quantitative', title: t('Bevillinger', 'Grants')[lang] },
+            color: { field: 'daysPerWeek', type: 'ordinal', title: t('Dage pr. uge', 'Days per week')[lang] },
+          },
+        }),
+      },
+      {
+        id: 'days-by-level', report: 'days-per-week-by-level',
+        title: t('Dage pr. uge efter funktionsniveau (VUM)', 'Days per week by function level (VUM)'),
+        description: t('Bevillinger i kraft på datoen efter seneste VUM-funktionsniveau (0 ikke nedsat – 4 fuldstændig nedsat) og dage om ugen.', 'Grants in effect on the date by the latest VUM function level (0 not reduced – 4 completely reduced) and days a week.'),
+        columns: [col('municipality', 'Kommune', 'Municipality'), col('functionLevel', 'Funktionsniveau', 'Function level'), col('daysPerWeek', 'Dage pr. uge', 'Days per week'), col('grants', 'Bevillinger', 'Grants')],
+        spec: (lang) => ({
+          $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 240, mark: 'bar',
+          encoding: {
+            x: { field: 'functionLevel', type: 'ordinal', title: t('Funktionsniveau', 'Function level')[lang] },
+            y: { field: 'grants', type: 'quantitative', title: t('Bevillinger', 'Grants')[lang] },
+            color: { field: 'daysPerWeek', type: 'ordinal', title: t('Dage pr. uge', 'Days per week')[lang] },
+            column: { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
+          },
+        }),
+      },
+      {
+        id: 'transport', report: 'volume', params: byQuarter,
+        title: t('Andel af bevillinger med kørsel', 'Share of grants with transport'),
+        description: t('Bevillinger i kvartalet, hvor kørsel er bevilget, i procent af kvartalets bevillinger.', 'Grants decided in the quarter with transport, as a share of the quarter’s grants.'),
+        columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('granted', 'Bevilget', 'Granted'), col('partlyGranted', 'Delvist bevilget', 'Partly granted'), col('transportSharePct', 'Med kørsel (%)', 'With transport (%)')],
+        spec: (lang) => trend('transportSharePct', t('Med kørsel (%)', 'With transport (%)'), lang, true),
+      },
+    ],
+  },
+  {
+    id: 'sagsbehandlingstid',
+    title: t('Sagsbehandlingstid', 'Processing time'),
+    charts: [
+      {
+        id: 'compliance-by-quarter', report: 'processing-time', params: byQuarter,
+        title: t('Afgørelser inden for fristen pr. kvartal', 'Decisions within the deadline by quarter'),
+        description: t('Andel af afgørelser i kvartalet truffet inden for den frist, der gjaldt da ansøgningen blev modtaget, pr. version af kvalitetsstandarden.', 'Share of the quarter’s decisions made within the deadline in force when the application was received, by version of the quality standard.'),
+        columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('standardVersion', 'Standard', 'Standard'), col('deadlineWeeks', 'Frist (uger)', 'Deadline (weeks)'), col('decided', 'Afgjort', 'Decided'), col('withinDeadline', 'Inden for frist', 'Within'), col('compliancePct', 'Inden for frist (%)', 'Within (%)'), col('medianDays', 'Median (dage)', 'Median (days)'), col('p90Days', '90 %-fraktil (dage)', '90th percentile (days)')],
+        spec: (lang) => trend('compliancePct', t('Inden for frist (%)', 'Within deadline (%)'), lang, true, { field: 'standardVersion', label: t('Kvalitetsstandard', 'Quality standard') }),
+      },
+      {
+        id: 'curve', report: 'processing-time-curve',
+        title: t('Hvor mange var afgjort efter w uger?', 'How many were decided within w weeks?'),
+        description: t('For hver uge 1–52: andelen af afgjorte ansøgninger, der var afgjort inden for så mange uger. Stiplede linjer er fristerne i kvalitetsstandardernes versioner (Lejre: 20 uger før, 12 uger nu).', 'For each week 1–52: the share of decided applications decided within that many weeks. Dashed lines are the deadlines of the quality standards’ versions (Lejre: 20 weeks before, 12 weeks now).'),
+        columns: [col('municipality', 'Kommune', 'Municipality'), col('weeks', 'Uger', 'Weeks'), col('decided', 'Afgjort', 'Decided'), col('decidedWithin', 'Afgjort inden for', 'Decided within'), col('sharePct', 'Andel (%)', 'Share (%)')],
+        spec: curve,
+      },
+      {
+        id: 'worklist', report: 'open-applications',
+        title: t('Arbejdsliste: åbne ansøgninger', 'Work list: open applications'),
+        description: t('Åbne ansøgninger på datoen efter status: i risiko (mindst 75 % af fristen brugt), overskredet, og overskredet uden at borgeren er orienteret. Tabellen viser sagerne.', 'Applications open on the date by status: at risk (at least 75 % of the deadline used), overdue, and overdue without the citizen being told. The table lists the cases.'),
+        columns: [col('municipality', 'Kommune', 'Municipality'), col('caseId', 'Sag', 'Case'), col('receivedOn', 'Modtaget', 'Received'), col('deadlineWeeks', 'Frist (uger)', 'Deadline (weeks)'), col('elapsedDays', 'Dage', 'Days'), col('status', 'Status', 'Status'), col('notifiedOn', 'Orienteret', 'Notified')],
+        spec: (lang) => ({
+          $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 200, mark: 'bar',
+          encoding: {
+            y: { field: 'status', type: 'nominal', title: t('Status', 'Status')[lang], sort: ['overdue_without_notice', 'overdue', 'at_risk', 'open', 'no_deadline'] },
+            x: { aggregate: 'count', type: 'quantitative', title: t('Ansøgninger', 'Applications')[lang], axis: { tickMinStep: 1, format: 'd' } },
+            color: { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
+            yOffset: { field: 'municipality', type: 'nominal' },
+          },
+        }),
+      },
+    ],
+  },
+  {
+    id: 'fremmoede',
+    title: t('Fremmøde', 'Attendance'),
+    charts: [
+      {
+        id: 'absence', report: 'absence', params: { by: 'quarter' },
+        title: t('Fravær pr. tilbud og kvartal', 'Absence by offer and quarter'),
+        description: t('Afbud og udeblivelser i procent af de planlagte dage, pr. tilbud og kvartal.', 'Cancellations and no-shows as a share of planned days, by offer and quarter.'),
+        columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('offerId', 'Tilbud', 'Offer'), col('plannedDays', 'Planlagte dage', 'Planned days'), col('cancelled', 'Afbud', 'Cancelled'), col('noShow', 'Udeblevet', 'No-show'), col('absenceRatePct', 'Fravær (%)', 'Absence (%)')],
+        spec: (lang) => trend('absenceRatePct', t('Fravær (%)', 'Absence (%)'), lang, false, { field: 'offerId', label: t('Tilbud', 'Offer') }),
+      },
+      {
+        id: 'flags', report: 'absence-flags',
+        title: t('Borgere med mange afbud', 'Citizens with many cancellations'),
+        description: t('Sager med mindst 8 planlagte dage og fravær over tærsklen i de 56 dage frem til datoen, pr. tilbud. Tabellen viser sagerne til dialog med borger og tilbud.', 'Cases with at least 8 planned days and absence above the threshold in the 56 days up to the date, by offer. The table lists the cases for a dialogue with citizen and provider.'),
+        columns: [col('municipality', 'Kommune', 'Municipality'), col('caseId', 'Sag', 'Case'), col('offerId', 'Tilbud', 'Offer'), col('plannedDays', 'Planlagte dage', 'Planned days'), col('absenceRatePct', 'Fravær (%)', 'Absence (%)')],
+        spec: (lang) => ({
+          $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 200, mark: 'bar',
+          encoding: {
+            y: { field: 'offerId', type: 'nominal', title: t('Tilbud', 'Offer')[lang] },
+            x: { aggregate: 'count', type: 'quantitative', title: t('Sager', 'Cases')[lang], axis: { tickMinStep: 1, format: 'd' } },
+            color: { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
+          },
+        }),
+      },
     ],
   },
   {
@@ -135,11 +298,101 @@ export const PAGES: readonly Page[] = [
     title: t('Klager', 'Complaints'),
     charts: [
       {
+        id: 'funnel', report: 'complaints',
+        title: t('Fra afgørelse til Ankestyrelsen', 'From decision to Ankestyrelsen'),
+        description: t('Afgørelser, klager over afgørelser, genvurderinger (fuldt omgjort, delvist, fastholdt), videresendte klager og Ankestyrelsens afgørelser i perioden.', 'Decisions, complaints about decisions, reassessments (fully reversed, partly, maintained), forwarded complaints and Ankestyrelsen’s outcomes in the period.'),
+        columns: [col('municipality', 'Kommune', 'Municipality'), col('decisions', 'Afgørelser', 'Decisions'), col('complaints', 'Klager', 'Complaints'), col('fullReversal', 'Omgjort', 'Reversed'), col('partial', 'Delvist', 'Partly'), col('maintained', 'Fastholdt', 'Maintained'), col('forwarded', 'Videresendt', 'Forwarded'), col('forwardedOnTimePct', 'Videresendt i tide (%)', 'Forwarded on time (%)'), col('upheld', 'Stadfæstet', 'Upheld'), col('changedOrAnnulled', 'Ændret/ophævet', 'Changed/annulled'), col('remitted', 'Hjemvist', 'Remitted'), col('dismissed', 'Afvist', 'Dismissed'), col('reversalRatePct', 'Omgørelsesprocent', 'Reversal rate (%)')],
+        spec: (lang) => folded([
+          { field: 'complaints', label: t('Klager', 'Complaints') },
+          { field: 'fullReversal', label: t('Omgjort', 'Reversed') },
+          { field: 'partial', label: t('Delvist fastholdt', 'Partly maintained') },
+          { field: 'maintained', label: t('Fastholdt', 'Maintained') },
+          { field: 'forwarded', label: t('Videresendt', 'Forwarded') },
+          { field: 'upheld', label: t('Stadfæstet', 'Upheld') },
+          { field: 'changedOrAnnulled', label: t('Ændret/ophævet', 'Changed/annulled') },
+          { field: 'remitted', label: t('Hjemvist', 'Remitted') },
+          { field: 'dismissed', label: t('Afvist', 'Dismissed') },
+        ], lang, { field: 'municipality', label: L.municipality }, t('Antal', 'Count')),
+      },
+      {
         id: 'complaints', report: 'complaints', params: { by: 'year' },
-        title: t('Klager og Ankestyrelsens afgørelser', 'Complaints and Ankestyrelsen outcomes'),
-        description: t('Klager over afgørelser pr. år, genvurderinger, videresendte klager og Ankestyrelsens afgørelser.', 'Complaints about decisions per year, reassessments, forwarded complaints and Ankestyrelsen outcomes.'),
+        title: t('Omgørelsesprocent pr. år', 'Reversal rate by year'),
+        description: t('Hjemviste og ændrede/ophævede sager i procent af Ankestyrelsens realitetsbehandlede sager; afviste sager indgår ikke.', 'Remitted and changed or annulled cases as a share of the appeals Ankestyrelsen examined; dismissed cases are left out.'),
         columns: [col('period', 'År', 'Year'), col('municipality', 'Kommune', 'Municipality'), col('decisions', 'Afgørelser', 'Decisions'), col('complaints', 'Klager', 'Complaints'), col('forwarded', 'Videresendt', 'Forwarded'), col('reversalRatePct', 'Omgørelsesprocent', 'Reversal rate (%)')],
-        spec: (lang) => trend('complaints', t('Klager', 'Complaints'), lang),
+        spec: (lang) => trend('reversalRatePct', t('Omgørelsesprocent', 'Reversal rate (%)'), lang, true),
+      },
+    ],
+  },
+  {
+    id: 'paragraf-82a',
+    title: t('§ 82a', '§ 82a'),
+    charts: [
+      {
+        id: 'migration', report: 'migrations-82a',
+        title: t('Borgere i tilbud, der skiftede fra § 104 til § 82a', 'Citizens in offers that moved from § 104 to § 82a'),
+        description: t('Borgere hvis § 104-tilbud var i kraft dagen før skiftet: fortsat under § 82a (uden klageadgang), flyttet til et andet § 104-tilbud, stoppet, eller stadig registreret under § 104.', 'Citizens whose § 104 service was in effect the day before the change: continued under § 82a (no appeal route), moved to another § 104 offer, ended, or still recorded under § 104.'),
+        columns: [col('municipality', 'Kommune', 'Municipality'), col('offerId', 'Tilbud', 'Offer'), col('effectiveDate', 'Skiftedato', 'Effective date'), col('cohort', 'Borgere', 'Citizens'), col('continuedUnder82a', 'Fortsat § 82a', 'Continued § 82a'), col('movedTo104', 'Andet § 104', 'Other § 104'), col('ended', 'Stoppet', 'Ended'), col('stillRecordedAs104', 'Stadig § 104', 'Still § 104'), col('medianGapDays', 'Median pause (dage)', 'Median gap (days)'), col('lostAppealRoute', 'Mistet klageadgang', 'Lost appeal route')],
+        spec: (lang) => folded([
+          { field: 'continuedUnder82a', label: t('Fortsat under § 82a', 'Continued under § 82a') },
+          { field: 'movedTo104', label: t('Andet § 104-tilbud', 'Another § 104 offer') },
+          { field: 'ended', label: t('Stoppet', 'Ended') },
+          { field: 'stillRecordedAs104', label: t('Stadig registreret § 104', 'Still recorded § 104') },
+        ], lang, { field: 'offerId', label: t('Tilbud', 'Offer') }, t('Borgere', 'Citizens')),
+      },
+    ],
+  },
+  {
+    id: 'opfoelgning',
+    title: t('Opfølgning', 'Follow-up'),
+    charts: [
+      {
+        id: 'follow-up-overdue', report: 'follow-up', params: byQuarter,
+        title: t('Overskredne opfølgninger ved kvartalets udgang', 'Overdue follow-ups at the end of each quarter'),
+        description: t('Bevillinger i kraft, hvis næste opfølgning (12 måneder efter start eller seneste opfølgning) var forfalden.', 'Grants in effect whose next follow-up (12 months after the start or the last follow-up) was overdue.'),
+        columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('activeGrants', 'Bevillinger i kraft', 'Grants in effect'), col('overdue', 'Overskredet', 'Overdue')],
+        spec: (lang) => trend('overdue', t('Overskredne opfølgninger', 'Overdue follow-ups'), lang),
+      },
+      {
+        id: 'follow-up-on-time', report: 'follow-up', params: byQuarter,
+        title: t('Opfølgninger holdt til tiden', 'Follow-ups held on time'),
+        description: t('Andel af kvartalets opfølgninger, der blev holdt senest på forfaldsdagen.', 'Share of the quarter’s follow-ups held on or before their due date.'),
+        columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('held', 'Holdt', 'Held'), col('heldOnTime', 'Til tiden', 'On time'), col('heldOnTimePct', 'Til tiden (%)', 'On time (%)')],
+        spec: (lang) => trend('heldOnTimePct', t('Til tiden (%)', 'On time (%)'), lang, true),
+      },
+    ],
+  },
+  {
+    id: 'datakvalitet',
+    title: t('Datakvalitet', 'Data quality'),
+    charts: [
+      {
+        id: 'checks', report: 'data-quality',
+        title: t('Datakvalitetstjek', 'Data-quality checks'),
+        description: t('Hændelser om ukendte sager eller tilbud, bevillinger uden for standardens dage, fremmøde uden for en ydelse og § 104-ydelser ved tilbud, der nu er § 82a.', 'Events about unknown cases or offers, grants outside the standard’s days, attendance outside a service, and § 104 services at offers that are now § 82a.'),
+        columns: [col('municipality', 'Kommune', 'Municipality'), col('check', 'Tjek', 'Check'), col('count', 'Antal', 'Count'), col('examples', 'Eksempler', 'Examples')],
+        spec: (lang) => ({
+          $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 240, mark: 'bar',
+          encoding: {
+            y: { field: 'check', type: 'nominal', title: t('Tjek', 'Check')[lang] },
+            x: { field: 'count', type: 'quantitative', title: t('Antal', 'Count')[lang] },
+            color: { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
+            yOffset: { field: 'municipality', type: 'nominal' },
+          },
+        }),
+      },
+      {
+        id: 'dead-letters', report: 'dead-letters',
+        title: t('Afviste linjer efter årsag', 'Rejected lines by reason'),
+        description: t('Linjer i dead-letter-lageret efter felt og regel.', 'Lines in the dead-letter store by field and rule.'),
+        columns: [col('path', 'Felt', 'Field'), col('rule', 'Regel', 'Rule'), col('lines', 'Linjer', 'Lines')],
+        spec: (lang) => ({
+          $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 200, mark: 'bar',
+          encoding: {
+            y: { field: 'path', type: 'nominal', title: t('Felt', 'Field')[lang] },
+            x: { field: 'lines', type: 'quantitative', aggregate: 'sum', title: t('Linjer', 'Lines')[lang] },
+            tooltip: [{ field: 'path', type: 'nominal' }, { field: 'lines', type: 'quantitative', aggregate: 'sum' }],
+          },
+        }),
       },
     ],
   },

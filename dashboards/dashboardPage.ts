@@ -27,7 +27,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards }: { 
     return {
       id: c.id,
       url: `/api/reports/${c.report}?${query(params)}`,
-      spec: { ...c.spec(lang), description: c.description[lang] },
+      spec: { ...c.spec(lang, { standards }), description: c.description[lang] },
       columns: c.columns.map((x) => ({ field: x.field, label: x.label[lang] })),
     };
   });

@@ -5,6 +5,9 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { PAGES } from '../dashboards/charts.ts';
 import { findReport } from '../reports/catalogue.ts';
+import { loadStandards } from '../schemas/standard.ts';
+
+const standards = loadStandards();
 
 // The JSON Schema shipped in the vega-lite package itself.
 const schemaFile = join(dirname(fileURLToPath(import.meta.resolve('vega-lite'))), 'vega-lite-schema.json');
@@ -28,7 +31,7 @@ describe('dashboard charts', () => {
   for (const { page, chart } of charts) {
     for (const lang of ['da', 'en'] as const) {
       it(`${page}/${chart.id} (${lang}) is a valid Vega-Lite spec`, () => {
-        const ok = validate(chart.spec(lang));
+        const ok = validate(chart.spec(lang, { standards }));
         expect(ok, JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
       });
     }
@@ -38,7 +41,9 @@ describe('dashboard charts', () => {
       expect(def, chart.report).toBeDefined();
       const columns = new Set([...Object.keys(def!.columns), ...(chart.params?.by ? ['period'] : [])]);
       for (const c of chart.columns) expect(columns.has(c.field), c.field).toBe(true);
-      const spec = chart.spec('da') as { encoding?: Record<string, { field?: string }> };
+      const spec = chart.spec('da', { standards }) as { encoding?: Record<string, { field?: string }>; transform?: { as?: string | string[] }[] };
+      // Fields the spec derives itself (fold, calculate) count as columns too.
+      for (const tr of spec.transform ?? []) for (const name of [tr.as ?? []].flat()) columns.add(name);
       for (const [channel, enc] of Object.entries(spec.encoding ?? {})) {
         if (enc.field) expect(columns.has(enc.field), `${channel}: ${enc.field}`).toBe(true);
       }

@@ -39,7 +39,8 @@
       if (!res.ok) throw new Error((await res.json()).detail || res.statusText);
       const rows = await res.json();
       fillTable(document.getElementById(chart.id + '-table'), chart.columns, rows);
-      const spec = Object.assign({}, chart.spec, { data: { values: rows } });
+      // Every layer names its data `rows`; datasets fills that name once for the whole spec.
+      const spec = Object.assign({}, chart.spec, { datasets: { rows: rows } });
       await vegaEmbed(target, spec, {
         renderer: 'svg',
         actions: { export: true, source: false, compiled: false, editor: false },
