@@ -18,6 +18,8 @@ export interface Chart {
   description: Text;
   /** Columns of the table alternative, with their headings. */
   columns: readonly { field: string; label: Text }[];
+  /** A KPI tile: the field's value in the latest period, per municipality (Overblik). */
+  kpi?: string;
   spec(lang: Lang, ctx: ChartContext): TopLevelSpec;
 }
 
@@ -146,35 +148,35 @@ export const PAGES: readonly Page[] = [
     title: t('Overblik', 'Overview'),
     charts: [
       {
-        id: 'applications', report: 'volume', params: byQuarter,
+        id: 'applications', kpi: 'applications', report: 'volume', params: byQuarter,
         title: t('Ansøgninger pr. kvartal', 'Applications by quarter'),
         description: t('Antal modtagne ansøgninger pr. kvartal og kommune.', 'Applications received per quarter and municipality.'),
         columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('applications', 'Ansøgninger', 'Applications'), col('decisions', 'Afgørelser', 'Decisions'), col('grantsInEffect', 'Bevillinger i kraft', 'Grants in effect')],
         spec: (lang) => trend('applications', t('Ansøgninger', 'Applications'), lang),
       },
       {
-        id: 'grants-in-effect', report: 'volume', params: byQuarter,
+        id: 'grants-in-effect', kpi: 'grantsInEffect', report: 'volume', params: byQuarter,
         title: t('Bevillinger i kraft ved kvartalets udgang', 'Grants in effect at the end of each quarter'),
         description: t('Antal bevillinger i kraft på kvartalets sidste dag.', 'Grants in effect on the last day of each quarter.'),
         columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('grantsInEffect', 'Bevillinger i kraft', 'Grants in effect')],
         spec: (lang) => trend('grantsInEffect', t('Bevillinger i kraft', 'Grants in effect'), lang),
       },
       {
-        id: 'compliance', report: 'processing-time', params: byQuarter,
+        id: 'compliance', kpi: 'compliancePct', report: 'processing-time', params: byQuarter,
         title: t('Afgørelser inden for fristen', 'Decisions within the deadline'),
         description: t('Andel af afgørelser truffet inden for den sagsbehandlingsfrist, der gjaldt da ansøgningen blev modtaget. Roskilde har ingen frist.', 'Share of decisions within the deadline in force when the application was received. Roskilde has no deadline.'),
         columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('standardVersion', 'Standard', 'Standard'), col('decided', 'Afgjort', 'Decided'), col('compliancePct', 'Inden for frist (%)', 'Within deadline (%)')],
         spec: (lang) => trend('compliancePct', t('Inden for frist (%)', 'Within deadline (%)'), lang, true, { field: 'standardVersion', label: t('Kvalitetsstandard', 'Quality standard') }),
       },
       {
-        id: 'reversal', report: 'complaints', params: { by: 'year' },
+        id: 'reversal', kpi: 'reversalRatePct', report: 'complaints', params: { by: 'year' },
         title: t('Omgørelsesprocent', 'Reversal rate (omgørelsesprocent)'),
         description: t('Hjemviste og ændrede/ophævede sager i procent af Ankestyrelsens realitetsbehandlede sager; afviste sager indgår ikke.', 'Remitted and changed or annulled cases as a share of the appeals Ankestyrelsen examined; dismissed cases are left out.'),
         columns: [col('period', 'År', 'Year'), col('municipality', 'Kommune', 'Municipality'), col('upheld', 'Stadfæstet', 'Upheld'), col('changedOrAnnulled', 'Ændret/ophævet', 'Changed/annulled'), col('remitted', 'Hjemvist', 'Remitted'), col('reversalRatePct', 'Omgørelsesprocent', 'Reversal rate (%)')],
         spec: (lang) => trend('reversalRatePct', t('Omgørelsesprocent', 'Reversal rate (%)'), lang, true),
       },
       {
-        id: 'overdue-follow-ups', report: 'follow-up', params: byQuarter,
+        id: 'overdue-follow-ups', kpi: 'overdue', report: 'follow-up', params: byQuarter,
         title: t('Overskredne opfølgninger', 'Overdue follow-ups'),
         description: t('Bevillinger i kraft, hvis næste opfølgning var forfalden ved kvartalets udgang.', 'Grants in effect whose next follow-up was overdue at the end of each quarter.'),
         columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('activeGrants', 'Bevillinger i kraft', 'Grants in effect'), col('overdue', 'Overskredet', 'Overdue')],

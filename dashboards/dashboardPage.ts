@@ -7,11 +7,13 @@ export interface Filters {
   from?: string;
   to?: string;
   on?: string;
+  /** Applied in the page to rows that have an offerId (the reports span every offer). */
+  offer?: string;
 }
 
 const UI = {
-  da: { locale: 'da-DK', home: 'Overblik over data', municipality: 'Kommune', all: 'Alle', from: 'Fra', to: 'Til', on: 'Opgjort pr.', apply: 'Vis', table: 'Vis som tabel', csv: 'Hent CSV', other: 'English', loading: 'Henter …' },
-  en: { locale: 'en-GB', home: 'Data overview', municipality: 'Municipality', all: 'All', from: 'From', to: 'To', on: 'As on', apply: 'Show', table: 'Show as a table', csv: 'Download CSV', other: 'Dansk', loading: 'Loading …' },
+  da: { locale: 'da-DK', offer: 'Tilbud', latest: 'Seneste periode', pipeline: 'Pipeline: logposition {log}, projektion {projection}, efterslæb {lag} hændelser', home: 'Overblik over data', municipality: 'Kommune', all: 'Alle', from: 'Fra', to: 'Til', on: 'Opgjort pr.', apply: 'Vis', table: 'Vis som tabel', csv: 'Hent CSV', other: 'English', loading: 'Henter …' },
+  en: { locale: 'en-GB', offer: 'Offer', latest: 'Latest period', pipeline: 'Pipeline: log position {log}, projection {projection}, lag {lag} events', home: 'Data overview', municipality: 'Municipality', all: 'All', from: 'From', to: 'To', on: 'As on', apply: 'Show', table: 'Show as a table', csv: 'Download CSV', other: 'Dansk', loading: 'Loading …' },
 } as const;
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -23,12 +25,14 @@ export function renderDashboardPage(page: Page, { lang, filters, standards }: { 
   const ui = UI[lang];
   const keep = { ...filters, lang: lang === 'en' ? 'en' : undefined };
   const charts = page.charts.map((c) => {
-    const params = { ...c.params, ...filters };
+    const { offer: _offer, ...reportFilters } = filters;
+    const params = { ...c.params, ...reportFilters };
     return {
       id: c.id,
       url: `/api/reports/${c.report}?${query(params)}`,
       spec: { ...c.spec(lang, { standards }), description: c.description[lang] },
       columns: c.columns.map((x) => ({ field: x.field, label: x.label[lang] })),
+      kpi: c.kpi,
     };
   });
   const nav = PAGES.map((p) => `<a href="/dashboards/${p.id}?${esc(query(keep))}"${p.id === page.id ? ' aria-current="page"' : ''}>${esc(p.title[lang])}</a>`).join('\n      ');
@@ -38,6 +42,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards }: { 
     <section class="chart" aria-labelledby="${c.id}-title">
       <h2 id="${c.id}-title">${esc(c.title[lang])}</h2>
       <p id="${c.id}-desc" class="desc">${esc(c.description[lang])}</p>
+      ${c.kpi ? `<p class="kpi" id="${c.id}-kpi" aria-live="polite"></p>` : ''}
       <figure role="group" aria-labelledby="${c.id}-title" aria-describedby="${c.id}-desc"><div id="${c.id}" class="vis">${ui.loading}</div></figure>
       <details><summary>${ui.table}</summary><table id="${c.id}-table"></table></details>
       <p><a class="csv" href="${esc(charts.find((x) => x.id === c.id)!.url)}&amp;format=csv" download="${c.id}.csv">${ui.csv}</a></p>
@@ -54,6 +59,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards }: { 
     body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 72rem; padding: 1rem; color: #1a1a1a; }
     nav a { margin-right: .8rem; } nav a[aria-current] { font-weight: bold; }
     form { margin: 1rem 0; display: flex; gap: .8rem; flex-wrap: wrap; align-items: end; }
+    .kpi { font-size: 1.6rem; font-weight: 600; margin: .3rem 0; } .kpi small { font-size: .8rem; font-weight: normal; color: #555; }
     .chart { margin: 1.5rem 0; } .vis { width: 100%; min-height: 240px; } .desc { color: #444; margin: .2rem 0; }
     table { border-collapse: collapse; } td, th { padding: .2rem .6rem; border-bottom: 1px solid #ddd; } td.num { text-align: right; }
   </style>
@@ -75,13 +81,15 @@ export function renderDashboardPage(page: Page, { lang, filters, standards }: { 
       <label>${ui.from} <input type="date" name="from" value="${esc(filters.from ?? '')}"></label>
       <label>${ui.to} <input type="date" name="to" value="${esc(filters.to ?? '')}"></label>
       <label>${ui.on} <input type="date" name="on" value="${esc(filters.on ?? '')}"></label>
+      <label>${ui.offer} <input type="text" name="offer" size="18" value="${esc(filters.offer ?? '')}"></label>
       ${lang === 'en' ? '<input type="hidden" name="lang" value="en">' : ''}
       <button type="submit">${ui.apply}</button>
     </form>
   </header>
-  <main>${sections}
+  <main>
+    ${page.id === 'datakvalitet' ? `<p id="pipeline" data-template="${esc(ui.pipeline)}"></p>` : ''}${sections}
   </main>
-  <script type="application/json" id="sel104-charts">${JSON.stringify({ locale: ui.locale, charts }).replace(/</g, '\\u003c')}</script>
+  <script type="application/json" id="sel104-charts">${JSON.stringify({ locale: ui.locale, latest: ui.latest, offer: filters.offer ?? null, charts }).replace(/</g, '\\u003c')}</script>
 </body>
 </html>
 `;

@@ -163,7 +163,7 @@ export function buildServer({ db, standards = loadStandards(), logger = false, t
     api.get('/dashboards/:page', { schema: { hide: true }, config: { role: 'read' } }, async (request, reply) => {
       const page = findPage((request.params as { page: string }).page);
       if (!page) return sendProblem(reply, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no dashboard "${(request.params as { page: string }).page}"` });
-      const { lang: rawLang, ...filters } = request.query as Record<string, string>;
+      const { lang: rawLang, offer, ...filters } = request.query as Record<string, string>;
       const nonEmpty = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== ''));
       checkRequest('volume', nonEmpty, { standards });
       const f = nonEmpty as Filters;
@@ -171,7 +171,7 @@ export function buildServer({ db, standards = loadStandards(), logger = false, t
         .type('text/html; charset=utf-8')
         .header('content-security-policy', DASHBOARD_CSP)
         .header('cache-control', 'no-store')
-        .send(renderDashboardPage(page, { lang: parseLang(rawLang), filters: { municipality: f.municipality, from: f.from, to: f.to, on: f.on }, standards }));
+        .send(renderDashboardPage(page, { lang: parseLang(rawLang), filters: { municipality: f.municipality, from: f.from, to: f.to, on: f.on, offer: offer || undefined }, standards }));
     });
 
     // vega, vega-lite and vega-embed from node_modules: nothing is fetched from a CDN.

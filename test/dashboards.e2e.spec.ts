@@ -74,6 +74,24 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
     }, 60_000);
   }
 
+  it('the offer filter narrows the charts that have offers; Datakvalitet shows the pipeline\'s positions', async () => {
+    const { page } = await open('/dashboards/fremmoede?on=2024-12-31&offer=265-o-itc');
+    try {
+      const offers = await page.locator('#absence-table tbody tr td:nth-child(3)').allTextContents();
+      expect(offers.length).toBeGreaterThan(0);
+      expect(new Set(offers)).toEqual(new Set(['265-o-itc']));
+      expect(await page.locator('input[name=offer]').inputValue()).toBe('265-o-itc');
+    } finally {
+      await page.close();
+    }
+    const dq = await open('/dashboards/datakvalitet?on=2024-12-31');
+    try {
+      expect(await dq.page.locator('#pipeline').textContent()).toMatch(/^Pipeline: logposition [\d.]+, projektion [\d.]+, efterslæb 0 hændelser$/);
+    } finally {
+      await dq.page.close();
+    }
+  }, 60_000);
+
   it('speaks Danish with Danish number formats, and English on ?lang=en; filters stay in the URL', async () => {
     const da = await open('/dashboards/overblik?municipality=265&from=2023-01-01&to=2023-12-31&on=2023-12-31');
     try {
@@ -85,6 +103,11 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
       expect(periods).toEqual(['2023-Q1', '2023-Q2', '2023-Q3', '2023-Q4']);
       const pct = await da.page.locator('#reversal-table tbody td:last-child').allTextContents();
       for (const v of pct) expect(v).toMatch(/^(\d+,\d|–)$/);
+      // The KPI tile shows the latest period's value, in the table's last row.
+      const kpi = await da.page.locator('#applications-kpi').textContent();
+      const lastApplications = await da.page.locator('#applications-table tbody tr:last-child td:nth-child(3)').textContent();
+      expect(kpi).toContain(`265: ${lastApplications}`);
+      expect(kpi).toContain('2023-Q4');
       const csv = await da.page.locator('section[aria-labelledby="applications-title"] a.csv').getAttribute('href');
       expect(csv).toContain('municipality=265');
       expect(csv).toContain('format=csv');

@@ -32,12 +32,37 @@
     }).join('') + '</tr>').join('');
     table.innerHTML = head + '<tbody>' + body + '</tbody>';
   }
+  // A KPI tile: the value of the latest period, per municipality.
+  function showKpi(chart, rows) {
+    const tile = document.getElementById(chart.id + '-kpi');
+    const periods = rows.map((r) => r.period).filter(Boolean).sort();
+    const last = periods[periods.length - 1];
+    const latest = rows.filter((r) => r.period === last);
+    tile.innerHTML = '';
+    for (const r of latest) {
+      const span = document.createElement('span');
+      span.textContent = r.municipality + ': ' + cell(chart.kpi, r[chart.kpi]) + '  ';
+      tile.appendChild(span);
+    }
+    const small = document.createElement('small');
+    small.textContent = '(' + config.latest + ': ' + (last || '–') + ')';
+    tile.appendChild(small);
+  }
+  async function pipeline() {
+    const p = document.getElementById('pipeline');
+    if (!p) return;
+    const h = await (await fetch('/healthz')).json();
+    p.textContent = p.dataset.template.replace('{log}', numbers.format(h.logPosition)).replace('{projection}', numbers.format(h.projectionPosition)).replace('{lag}', numbers.format(h.lag));
+  }
   async function draw(chart) {
     const target = document.getElementById(chart.id);
     try {
       const res = await fetch(chart.url, { headers: { accept: 'application/json' } });
       if (!res.ok) throw new Error((await res.json()).detail || res.statusText);
-      const rows = await res.json();
+      const all = await res.json();
+      // The offer filter narrows rows that name an offer; the others are about every offer.
+      const rows = config.offer ? all.filter((r) => !('offerId' in r) || r.offerId === config.offer) : all;
+      if (chart.kpi) showKpi(chart, rows);
       fillTable(document.getElementById(chart.id + '-table'), chart.columns, rows);
       // Every layer names its data `rows`; datasets fills that name once for the whole spec.
       const spec = Object.assign({}, chart.spec, { datasets: { rows: rows } });
@@ -53,6 +78,6 @@
     }
   }
   window.addEventListener('DOMContentLoaded', () => {
-    Promise.all(config.charts.map(draw)).then(() => { document.body.dataset.ready = 'true'; });
+    Promise.all([pipeline(), ...config.charts.map(draw)]).then(() => { document.body.dataset.ready = 'true'; });
   });
 })();
