@@ -71,7 +71,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards }: { 
 <body>
   <header>
     <nav aria-label="sel104">
-      <a href="/?${esc(query({ lang: keep.lang }))}">${ui.home}</a>
+      <a href="/pipeline?${esc(query({ lang: keep.lang }))}">${ui.home}</a>
       ${nav}
       <a href="${otherLang}" lang="${lang === 'da' ? 'en' : 'da'}">${ui.other}</a>
     </nav>

@@ -35,7 +35,7 @@ const LABELS = {
     dashboardsHref: '/dashboards/overblik',
     privacy: 'Data er pseudonyme: ingen CPR-numre, navne eller adresser.',
     otherLang: 'English',
-    otherHref: '/?lang=en',
+    otherHref: '/pipeline?lang=en',
   },
   en: {
     locale: 'en-GB',
@@ -67,7 +67,7 @@ const LABELS = {
     dashboardsHref: '/dashboards/overblik?lang=en',
     privacy: 'Data are pseudonymous: no CPR numbers, names or addresses.',
     otherLang: 'Dansk',
-    otherHref: '/',
+    otherHref: '/pipeline',
   },
 } as const;
 

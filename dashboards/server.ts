@@ -139,7 +139,13 @@ export function buildServer({ db, standards = loadStandards(), logger = false, t
   }
 
   app.register(async (api) => {
-    api.get('/', { schema: { hide: true }, config: { role: 'read' } }, async (request, reply) => {
+    // The start page is the Overblik dashboard; the pipeline's own overview is at /pipeline.
+    api.get('/', { schema: { hide: true } }, async (request, reply) => {
+      const lang = parseLang((request.query as Record<string, unknown>).lang);
+      return reply.redirect(lang === 'en' ? '/dashboards/overblik?lang=en' : '/dashboards/overblik', 302);
+    });
+
+    api.get('/pipeline', { schema: { hide: true }, config: { role: 'read' } }, async (request, reply) => {
       const lang = parseLang((request.query as Record<string, unknown>).lang);
       const data = await serial(() => overview(db.conn));
       return reply

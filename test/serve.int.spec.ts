@@ -45,8 +45,8 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
     tmp.cleanup();
   });
 
-  it('GET / is a Danish HTML page with the counts from the projection tables', async () => {
-    const res = await app.inject({ method: 'GET', url: '/' });
+  it('GET /pipeline is a Danish HTML page with the counts from the projection tables', async () => {
+    const res = await app.inject({ method: 'GET', url: '/pipeline' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     const html = res.body;
@@ -69,7 +69,7 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
   });
 
   it('GET /?lang=en switches the labels to English', async () => {
-    const res = await app.inject({ method: 'GET', url: '/?lang=en' });
+    const res = await app.inject({ method: 'GET', url: '/pipeline?lang=en' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<html lang="en">');
     expect(res.body).toContain('sel104 — Overview');
@@ -150,7 +150,10 @@ describe('sel104 serve --demo on an empty database (real process, real HTTP)', (
       expect(stderr).toMatch(/^demo: simulating and importing/m);
       expect(stderr).toMatch(/^demo: received \d+, accepted \d+, duplicates 0, rejected 0/m);
 
-      const res = await fetch(`http://127.0.0.1:${port}/`);
+      const res = await fetch(`http://127.0.0.1:${port}/pipeline`);
+      const start = await fetch(`http://127.0.0.1:${port}/`, { redirect: 'manual' });
+      expect(start.status).toBe(302);
+      expect(start.headers.get('location')).toBe('/dashboards/overblik');
       expect(res.status).toBe(200);
       const html = await res.text();
       expect(html).toContain('Roskilde Kommune (265)');
