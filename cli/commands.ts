@@ -5,9 +5,10 @@ import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { openDatabase, resolvePaths, type Database } from '../consumers/database.ts';
 import { listDeadLetters } from '../consumers/deadLetters.ts';
-import { catchUp, ensureProjectionSchema, rebuild } from '../consumers/projector.ts';
+import { catchUp, dropProjections, ensureProjectionSchema, rebuild } from '../consumers/projector.ts';
 import { logEndPosition, logIdentity } from '../consumers/embeddedLogReader.ts';
 import { importLines } from '../producers/importer.ts';
+import { importToKafka, projectFromKafka } from './kafka.ts';
 import { ndjsonChunks } from '../producers/ndjson.ts';
 import { Event } from '../schemas/events.ts';
 import { Sel104Error } from '../schemas/errors.ts';
@@ -19,6 +20,8 @@ import { currentStandards } from './context.ts';
 import { progressBar } from './progress.ts';
 import { formatTable } from './table.ts';
 
+const DEFAULT_PORT = 8104;
+
 interface GlobalOptions {
   db: string;
   log: 'embedded' | 'kafka';
@@ -26,12 +29,8 @@ interface GlobalOptions {
 
 const globals = (cmd: Command): GlobalOptions => cmd.optsWithGlobals() as GlobalOptions;
 
-function requireEmbedded(opts: GlobalOptions): void {
-  if (opts.log === 'kafka') throw new Sel104Error('SEL104_ERR_USAGE', '--log kafka is not available in this version; use the embedded log');
-}
-
+/** Reports and the dead-letter list read the projection, whichever log fed it. */
 async function withDatabase<T>(opts: GlobalOptions, fn: (db: Database) => Promise<T>): Promise<T> {
-  requireEmbedded(opts);
   const db = await openDatabase(resolvePaths({ db: opts.db }));
   try {
     return await fn(db);
@@ -103,17 +102,16 @@ export function commands(program: Command): void {
         total = statSync(file).size;
         input = createReadStream(file, { highWaterMark: 1 << 20 });
       }
-      const result = await withDatabase(globals(cmd), async (db) => {
-        const bar = progressBar('import', total, 'bytes');
-        let bytes = 0;
-        const r = await importLines(db, input, {
-          source: file === '-' ? 'stdin' : file,
-          batchSize: o.batchSize,
-          onBytes: (b) => bar.update((bytes += b)),
-        });
-        bar.stop();
-        return r;
-      });
+      const opts = globals(cmd);
+      const source = file === '-' ? 'stdin' : file;
+      const bar = progressBar('import', total, 'bytes');
+      let bytes = 0;
+      const onBytes = (b: number) => bar.update((bytes += b));
+      const result =
+        opts.log === 'kafka'
+          ? await importToKafka(input, { source, onBytes, batchSize: Math.min(o.batchSize, 50_000) })
+          : await withDatabase(opts, (db) => importLines(db, input, { source, batchSize: o.batchSize, onBytes }));
+      bar.stop();
       const { received, accepted, duplicates, rejected } = result;
       if (o.json) process.stdout.write(JSON.stringify({ received, accepted, duplicates, rejected }) + '\n');
       else {
@@ -122,7 +120,13 @@ export function commands(program: Command): void {
           process.stdout.write(`  line ${r.line}: ${r.reasons.map((x) => `${x.path}: ${x.rule}`).join('; ')}\n`);
         }
         if (rejected > 10) process.stdout.write(`  … ${rejected - 10} more\n`);
-        if (rejected > 0) process.stdout.write(`rejected lines are in the dead-letter store: sel104 dlq\n`);
+        if (rejected > 0) {
+          process.stdout.write(
+            globals(cmd).log === 'kafka'
+              ? `rejected lines went to the dead-letter topic; the projector stores them for: sel104 dlq\n`
+              : `rejected lines are in the dead-letter store: sel104 dlq\n`,
+          );
+        }
       }
       process.exitCode = rejected > 0 ? 3 : 0;
     });
@@ -131,14 +135,26 @@ export function commands(program: Command): void {
     .command('project')
     .description('run the projector alone: catch up with the log, then follow it')
     .option('--once', 'stop once caught up with the end of the log as it stood at start')
-    .option('--interval <ms>', 'poll interval while following', positiveInteger('--interval'), 500)
-    .action(async (o: { once?: boolean; interval: number }, cmd: Command) => {
-      await withDatabase(globals(cmd), async (db) => {
+    .option('--interval <ms>', 'poll interval while following (embedded log)', positiveInteger('--interval'), 500)
+    .option('--publish <file>', 'with --log kafka: keep a consistent read-only copy of the projection here for "serve --published"')
+    .option('--publish-interval <s>', 'publish at most this often (seconds)', positiveInteger('--publish-interval'), 10)
+    .option('--batch-size <n>', 'events per projection transaction (default: 250000 embedded, 25000 Kafka)', positiveInteger('--batch-size'))
+    .option('--verbose', 'one line on stderr per committed batch')
+    .action(async (o: { once?: boolean; interval: number; publish?: string; publishInterval: number; verbose?: boolean; batchSize?: number }, cmd: Command) => {
+      const opts = globals(cmd);
+      if (opts.log === 'kafka') {
+        await withDatabase(opts, (db) =>
+          projectFromKafka(db, { once: o.once ?? false, verbose: o.verbose ?? false, publish: o.publish, publishIntervalMs: o.publishInterval * 1000, batchSize: o.batchSize }),
+        );
+        return;
+      }
+      if (o.publish) throw new Sel104Error('SEL104_ERR_USAGE', '--publish is for --log kafka (with the embedded log, serve runs the projector itself)');
+      await withDatabase(opts, async (db) => {
         await logIdentity(db.conn);
         await ensureProjectionSchema(db.conn);
         const end = await logEndPosition(db.conn);
         const bar = progressBar('project', end, 'events');
-        const r = await catchUp(db.conn, { until: end, onProgress: (p) => bar.update(p.position) });
+        const r = await catchUp(db.conn, { until: end, batchSize: o.batchSize, onProgress: (p) => bar.update(p.position) });
         bar.stop();
         process.stderr.write(`projected ${r.projected} events; projection at log position ${r.position}\n`);
         if (o.once) return;
@@ -148,7 +164,7 @@ export function commands(program: Command): void {
         process.once('SIGTERM', halt);
         while (!stop) {
           await new Promise((res) => setTimeout(res, o.interval));
-          await catchUp(db.conn);
+          await catchUp(db.conn, { batchSize: o.batchSize });
         }
       });
     });
@@ -190,7 +206,15 @@ export function commands(program: Command): void {
     .command('rebuild')
     .description('drop all projections and replay the whole log')
     .action(async (_o: unknown, cmd: Command) => {
-      await withDatabase(globals(cmd), async (db) => {
+      const opts = globals(cmd);
+      if (opts.log === 'kafka') {
+        await withDatabase(opts, async (db) => {
+          await dropProjections(db.conn);
+          await projectFromKafka(db, { once: true, verbose: false });
+        });
+        return;
+      }
+      await withDatabase(opts, async (db) => {
         await logIdentity(db.conn);
         const end = await logEndPosition(db.conn);
         const bar = progressBar('rebuild', end, 'events');
@@ -227,11 +251,12 @@ export function commands(program: Command): void {
     .description('serve the overview page, the report API, event ingest, /metrics and /docs; --demo simulates Lejre and Roskilde first if the log is empty')
     .option('--demo', 'fill an empty database with simulated events for Lejre (350) and Roskilde (265)')
     .option('--host <host>', 'address to listen on (another than loopback needs SEL104_TOKENS)', '127.0.0.1')
-    .option('--port <n>', 'port to listen on', integer('--port'), 8104)
-    .action(async (o: { demo?: boolean; host: string; port: number }, cmd: Command) => {
+    .option('--port <n>', 'port to listen on', integer('--port'), DEFAULT_PORT)
+    .option('--published <file>', 'with --log kafka: run no projector; serve the copy "project --publish" keeps, reopened when it changes')
+    .action(async (o: { demo?: boolean; host: string; port: number; published?: string }, cmd: Command) => {
       const opts = globals(cmd);
-      requireEmbedded(opts);
+      if (o.published && opts.log !== 'kafka') throw new Sel104Error('SEL104_ERR_USAGE', '--published is for --log kafka');
       const { serve } = await import('./serve.ts');
-      await serve({ db: opts.db, host: o.host, port: o.port, demo: o.demo ?? false });
+      await serve({ db: opts.db, host: o.host, port: o.port, demo: o.demo ?? false, log: opts.log, published: o.published });
     });
 }

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDatabase, queryValue, resolvePaths, type Database } from '../consumers/database.ts';
@@ -7,14 +8,22 @@ import { buildServer } from '../dashboards/server.ts';
 import { importLines } from '../producers/importer.ts';
 import { ndjsonChunks } from '../producers/ndjson.ts';
 import { estimateEvents, simulate, type SimulateOptions } from '../producers/simulator/index.ts';
-import { Sel104Error } from '../schemas/errors.ts';
+import { KafkaProjector } from '../consumers/kafkaProjector.ts';
+import { kafkaPipeline, type Pipeline } from '../dashboards/pipeline.ts';
+import { kafkaSettings } from '../producers/kafka.ts';
+import { Sel104Error, toSel104Error } from '../schemas/errors.ts';
 import { currentStandards } from './context.ts';
+
+export const DEFAULT_PORT = 8104;
 
 export interface ServeOptions {
   db: string;
   host: string;
   port: number;
   demo: boolean;
+  log?: 'embedded' | 'kafka';
+  /** With Kafka: serve the copy a separate projector publishes instead of projecting here. */
+  published?: string;
 }
 
 /** The demo is the simulator's defaults, spelled out so the page's figures are reproducible. */
@@ -41,7 +50,7 @@ async function importDemo(db: Database): Promise<void> {
 const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
 
 /** `sel104 serve`: opens the database, optionally fills it with demo data, projects, and serves until SIGINT/SIGTERM. */
-export async function serve({ db: dbPath, host, port, demo }: ServeOptions): Promise<void> {
+export async function serve({ db: dbPath, host, port, demo, log = 'embedded', published }: ServeOptions): Promise<void> {
   const tokens = parseTokens(process.env.SEL104_TOKENS);
   if (!isLoopback(host) && tokens.size === 0) {
     throw new Sel104Error(
@@ -51,14 +60,28 @@ export async function serve({ db: dbPath, host, port, demo }: ServeOptions): Pro
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Sel104Error('SEL104_ERR_USAGE', `--port: must be 0–65535 (got ${port})`);
 
-  const db = await openDatabase(resolvePaths({ db: dbPath }));
+  if (demo && log === 'kafka') throw new Sel104Error('SEL104_ERR_USAGE', '--demo fills the embedded log; with Kafka, import events with "sel104 import FILE --log kafka"');
+  const source = published ? await waitForPublished(published) : undefined;
+  const db = source ? await source.open() : await openDatabase(resolvePaths({ db: dbPath }));
   let app: ReturnType<typeof buildServer> | undefined;
+  let pipeline: Pipeline | undefined;
+  let projector: KafkaProjector | undefined;
   try {
-    if (demo && (await logIsEmpty(db.conn))) await importDemo(db);
-    await ensureProjectionSchema(db.conn);
-    // catchUp needs a log; a server on an empty database still starts and says how to fill it.
-    if (!(await logIsEmpty(db.conn))) await catchUp(db.conn);
-    app = buildServer({ db, standards: currentStandards(), tokens });
+    if (log === 'kafka') {
+      const settings = kafkaSettings();
+      if (!source) {
+        await ensureProjectionSchema(db.conn);
+        projector = new KafkaProjector(db.conn, settings);
+        await startProjector(projector, settings.brokers);
+      }
+      pipeline = kafkaPipeline(settings, projector);
+    } else {
+      if (demo && (await logIsEmpty(db.conn))) await importDemo(db);
+      await ensureProjectionSchema(db.conn);
+      // catchUp needs a log; a server on an empty database still starts and says how to fill it.
+      if (!(await logIsEmpty(db.conn))) await catchUp(db.conn);
+    }
+    app = buildServer({ db, standards: currentStandards(), tokens, pipeline, refresh: source?.refresh });
     try {
       await app.listen({ host, port });
     } catch (err) {
@@ -69,6 +92,8 @@ export async function serve({ db: dbPath, host, port, demo }: ServeOptions): Pro
     }
   } catch (err) {
     await app?.close().catch(() => undefined);
+    await projector?.stop().catch(() => undefined);
+    await pipeline?.close().catch(() => undefined);
     db.close();
     throw err;
   }
@@ -86,8 +111,63 @@ export async function serve({ db: dbPath, host, port, demo }: ServeOptions): Pro
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  // In-flight requests finish before the database they read is closed.
+  // In-flight requests finish, and the projector commits its batch, before the database is closed.
   await app.close();
-  db.close();
+  await projector?.stop().catch(() => undefined);
+  await pipeline?.close().catch(() => undefined);
+  (source?.current() ?? db).close();
   process.stderr.write('sel104 stopped\n');
+}
+
+/**
+ * Starts the in-process Kafka projector. If Kafka cannot be reached the server still starts
+ * (the dashboards serve what DuckDB holds) and the projector tries again every five seconds.
+ */
+async function startProjector(projector: KafkaProjector, brokers: string[]): Promise<void> {
+  try {
+    await projector.start();
+  } catch (err) {
+    const e = toSel104Error(err);
+    if (e.code !== 'SEL104_ERR_LOG_UNAVAILABLE') throw e;
+    process.stderr.write(`sel104: ${e.message}; serving what the projection holds and retrying every 5 s\n`);
+    const retry = setInterval(() => {
+      projector.start().then(
+        () => {
+          clearInterval(retry);
+          process.stderr.write(`sel104: projector joined the group on ${brokers.join(',')}\n`);
+        },
+        () => undefined,
+      );
+    }, 5_000);
+    retry.unref();
+  }
+}
+
+/** The published copy of a separate projector's database, reopened (read-only) when it changes. */
+async function waitForPublished(file: string) {
+  const paths = resolvePaths({ db: file });
+  let said = false;
+  while (!existsSync(paths.db)) {
+    if (!said) process.stderr.write(`sel104: waiting for the projector to publish ${paths.db} …\n`);
+    said = true;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  let current: Database | undefined;
+  let mtime = 0;
+  let checked = 0;
+  const open = async (): Promise<Database> => {
+    mtime = statSync(paths.db).mtimeMs;
+    return (current = await openDatabase(paths, { readOnly: true }));
+  };
+  return {
+    open,
+    current: () => current!,
+    /** At most once a second: a new copy → a new read-only database. */
+    refresh: async (): Promise<Database | undefined> => {
+      if (Date.now() - checked < 1000) return undefined;
+      checked = Date.now();
+      const m = existsSync(paths.db) ? statSync(paths.db).mtimeMs : mtime;
+      return m !== mtime ? open() : undefined;
+    },
+  };
 }

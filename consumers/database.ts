@@ -31,15 +31,21 @@ export interface Database {
  * (DuckDB locks them); a transaction writes to one of them only, which is how the log and the
  * projection stay independent: the log commits first, the projection catches up.
  */
-export async function openDatabase(paths: DatabasePaths, { memoryLimit = process.env.SEL104_MEMORY_LIMIT ?? '512MB' } = {}): Promise<Database> {
-  mkdirSync(dirname(paths.db), { recursive: true });
-  mkdirSync(dirname(paths.log), { recursive: true });
+export async function openDatabase(paths: DatabasePaths, { memoryLimit = process.env.SEL104_MEMORY_LIMIT ?? '512MB', readOnly = false } = {}): Promise<Database> {
+  if (!readOnly) {
+    mkdirSync(dirname(paths.db), { recursive: true });
+    mkdirSync(dirname(paths.log), { recursive: true });
+  }
   try {
     // Every table that needs an order carries it (position, line, i), and every read that needs
     // one says ORDER BY, so DuckDB may insert in parallel without keeping arrival order.
-    const instance = await DuckDBInstance.create(paths.db, { memory_limit: memoryLimit, preserve_insertion_order: 'false' });
+    const instance = await DuckDBInstance.create(paths.db, {
+      memory_limit: memoryLimit,
+      preserve_insertion_order: 'false',
+      ...(readOnly ? { access_mode: 'READ_ONLY' } : {}),
+    });
     const conn = await instance.connect();
-    await conn.run(`ATTACH '${paths.log.replaceAll("'", "''")}' AS log`);
+    await conn.run(`ATTACH '${paths.log.replaceAll("'", "''")}' AS log${readOnly ? ' (READ_ONLY)' : ''}`);
     return {
       paths,
       instance,

@@ -87,13 +87,19 @@ export async function catchUp(conn: DuckDBConnection, { batchSize = 250_000, unt
 
 /** Drops every projection and replays the whole log. Crash-safe: each batch commits with its checkpoint. */
 export async function rebuild(conn: DuckDBConnection, opts: CatchUpOptions = {}): Promise<{ projected: number; position: number }> {
+  await dropProjections(conn);
+  return catchUp(conn, opts);
+}
+
+/** Drops every projection table and checkpoint (whichever log they came from) and recreates them empty. */
+export async function dropProjections(conn: DuckDBConnection): Promise<void> {
   await inTransaction(conn, async () => {
     for (const v of ['citizens', 'citizen_cases']) await conn.run(`DROP VIEW IF EXISTS ${v}`);
     for (const t of TABLES) await conn.run(`DROP TABLE IF EXISTS ${t.name}`);
+    await conn.run(`DROP TABLE IF EXISTS kafka_event_ids`);
     await conn.run(`DROP TABLE IF EXISTS checkpoints`);
   });
   await ensureProjectionSchema(conn);
-  return catchUp(conn, opts);
 }
 
 export async function projectionPosition(conn: DuckDBConnection): Promise<number> {

@@ -18,6 +18,7 @@ export function createMetrics(readPositions: () => Promise<Positions>) {
   const read = async (): Promise<Positions> => (last = await readPositions());
   new Gauge({ name: 'sel104_log_position', help: 'Position of the last event in the log', registers: [registry], async collect() { this.set((await read()).logPosition); } });
   new Gauge({ name: 'sel104_projection_position', help: 'Log position the projection has reached', registers: [registry], collect() { this.set(last?.projectionPosition ?? 0); } });
+  new Gauge({ name: 'sel104_log_available', help: '1 while the event log can be reached, 0 when not', registers: [registry], collect() { this.set(last && 'available' in last && last.available === false ? 0 : 1); } });
   new Gauge({ name: 'sel104_projection_lag_events', help: 'Events in the log not yet projected', registers: [registry], collect() { this.set(last?.lag ?? 0); } });
   const reportSeconds = new Histogram({
     name: 'sel104_report_duration_seconds',

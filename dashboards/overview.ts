@@ -48,7 +48,13 @@ export async function positions(conn: DuckDBConnection): Promise<Positions> {
     ? Number((await queryValue<bigint | null>(conn, 'SELECT max(position) FROM log.events')) ?? 0)
     : 0;
   const projectionPosition = (await tableExists(conn, await catalogName(conn), 'checkpoints'))
-    ? Number((await queryValue<bigint | null>(conn, `SELECT max(position) FROM checkpoints WHERE log = 'embedded'`)) ?? 0)
+    ? // The embedded log's position, or with Kafka the sum of the event topic's projected offsets.
+      Number(
+        (await queryValue<bigint | number | null>(
+          conn,
+          `SELECT coalesce(max(position) FILTER (WHERE log = 'embedded'), sum(position) FILTER (WHERE log = 'kafka' AND log_id NOT LIKE '%.dlq'), 0) FROM checkpoints`,
+        )) ?? 0,
+      )
     : 0;
   return { logPosition, projectionPosition, lag: logPosition - projectionPosition };
 }

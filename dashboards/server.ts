@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Readable } from 'node:stream';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
@@ -11,7 +10,6 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../consumers/database.ts';
 import { ERRORS, Sel104Error, toSel104Error } from '../schemas/errors.ts';
 import { loadStandards, type Standard } from '../schemas/standard.ts';
-import { importLines } from '../producers/importer.ts';
 import { REPORT_NAMES, REPORTS } from '../reports/catalogue.ts';
 import { ReportParams } from '../reports/params.ts';
 import { renderText, toArrowIpc } from '../reports/formats.ts';
@@ -20,7 +18,8 @@ import { type AccessTokens, type Role } from './access.ts';
 import { findPage } from './charts.ts';
 import { renderDashboardPage, type Filters } from './dashboardPage.ts';
 import { createMetrics } from './metrics.ts';
-import { overview, positions } from './overview.ts';
+import { overview } from './overview.ts';
+import { embeddedPipeline, ingestEmbedded, type Pipeline } from './pipeline.ts';
 import { parseLang, renderOverviewPage } from './overviewPage.ts';
 
 export interface ServerOptions {
@@ -32,6 +31,13 @@ export interface ServerOptions {
   tokens?: AccessTokens;
   /** Largest NDJSON body POST /api/events accepts (bytes); larger bodies get 413. */
   ingestLimit?: number;
+  /** The log behind the server (default: the embedded log in `db`). */
+  pipeline?: Pipeline;
+  /**
+   * Called before the database is used; a new Database replaces the current one (a server that
+   * reads the copy a separate projector publishes). The old one is closed once nothing uses it.
+   */
+  refresh?: () => Promise<Database | undefined>;
 }
 
 // Nothing on the page comes from elsewhere, so the browser may load nothing from elsewhere.
@@ -102,16 +108,36 @@ const sendProblem = (reply: FastifyReply, p: Problem) =>
  * The HTTP face of sel104. This version has the overview page, the report API, event ingest and
  * a health check; the dashboards come later.
  */
-export function buildServer({ db, standards = loadStandards(), logger = false, tokens, ingestLimit = 32 << 20 }: ServerOptions): FastifyInstance {
+export function buildServer({ db: initialDb, standards = loadStandards(), logger = false, tokens, ingestLimit = 32 << 20, pipeline = embeddedPipeline(), refresh }: ServerOptions): FastifyInstance {
   const app = Fastify({ logger });
+  let db = initialDb;
+  // Reports run on a connection of their own: its temp tables hold the report parameters.
+  let reportConn: Promise<DuckDBConnection> | undefined;
+  const reportConnection = () => (reportConn ??= db.instance.connect());
 
-  // One DuckDB connection serves every request; queries on it are run one at a time.
+  // One DuckDB connection serves every request; queries on it are run one at a time, so a
+  // refreshed database can replace the old one between two of them.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = queue.then(fn, fn);
+    const guarded = async () => {
+      const next = await refresh?.();
+      if (next && next !== db) {
+        const [old, oldConn] = [db, reportConn];
+        db = next;
+        reportConn = undefined;
+        (await oldConn?.catch(() => undefined))?.closeSync();
+        old.close();
+      }
+      return fn();
+    };
+    const run = queue.then(guarded, guarded);
     queue = run.catch(() => undefined);
     return run;
   };
+  app.addHook('onClose', async () => {
+    await queue;
+    (await reportConn?.catch(() => undefined))?.closeSync();
+  });
 
   // OpenAPI from the routes' schemas (themselves derived from the zod schemas), with Swagger UI
   // at /docs served from node_modules. Validation stays with zod, so fastify's own validator is off.
@@ -156,12 +182,14 @@ export function buildServer({ db, standards = loadStandards(), logger = false, t
         .send(renderOverviewPage(data, { lang, standards }));
     });
 
+    // 200 while the dashboards can be served; with the log unreachable the status says so, with
+    // the last known positions and lag.
     api.get('/healthz', { schema: { summary: 'Log position, projection position and lag', tags: ['operations'] } }, async (_request, reply) => {
-      const p = await serial(() => positions(db.conn));
-      return reply.header('cache-control', 'no-store').send({ status: 'ok', ...p });
+      const p = await serial(() => pipeline.status(db));
+      return reply.header('cache-control', 'no-store').send({ status: p.available ? 'ok' : 'log unavailable', ...p });
     });
 
-    const metrics = createMetrics(() => serial(() => positions(db.conn)));
+    const metrics = createMetrics(() => serial(() => pipeline.status(db)));
     api.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] }, config: { role: 'read' } }, async (_request, reply) =>
       reply.type(metrics.registry.contentType).header('cache-control', 'no-store').send(await metrics.registry.metrics()));
 
@@ -189,10 +217,6 @@ export function buildServer({ db, standards = loadStandards(), logger = false, t
     api.get('/static/dashboard.js', { schema: { hide: true } }, async (_request, reply) =>
       reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(readAsset(DASHBOARD_JS)));
 
-    // Reports run on a connection of their own: its temp tables hold the report parameters.
-    let reportConn: Promise<DuckDBConnection> | undefined;
-    const reportConnection = () => (reportConn ??= db.instance.connect());
-
     api.get('/api/reports', { schema: { summary: 'The report catalogue', tags: ['reports'] }, config: { role: 'read' } }, async () => REPORTS.map(({ name, rowsPer, anchor, columns }) => ({ name, rowsPer, anchor, columns: Object.keys(columns) })));
 
     // The report parameters as a query string (the same zod schema as the CLI); JSON by default,
@@ -205,9 +229,8 @@ export function buildServer({ db, standards = loadStandards(), logger = false, t
         throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', 'format: must be json, csv or arrow');
       }
       checkRequest(name, query, { standards });
-      const conn = await reportConnection();
       const stop = metrics.reportSeconds.startTimer({ report: name });
-      const result = await serial(() => runReport(conn, name, query, { standards }));
+      const result = await serial(async () => runReport(await reportConnection(), name, query, { standards }));
       stop();
       const accept = format ? { json: 'application/json', csv: 'text/csv', arrow: 'application/vnd.apache.arrow.stream' }[format] : (request.headers.accept ?? '');
       reply.header('cache-control', 'no-store');
@@ -222,13 +245,20 @@ export function buildServer({ db, standards = loadStandards(), logger = false, t
 
     // Ingest: the same validation, log and dead-letter path as `sel104 import`. The events are in the
     // log (and projected) before the response is sent.
+    let ingesting: Promise<unknown> = Promise.resolve();
+    const ingestQueue = <T>(fn: () => Promise<T>): Promise<T> => {
+      const run = ingesting.then(fn, fn);
+      ingesting = run.catch(() => undefined);
+      return run;
+    };
     api.addContentTypeParser('application/x-ndjson', { parseAs: 'buffer', bodyLimit: ingestLimit }, (_request, body, done) => done(null, body));
     api.post('/api/events', { schema: INGEST_ROUTE_SCHEMA, config: { role: 'ingest' } }, async (request, reply) => {
       if (!/^application\/x-ndjson\b/.test(request.headers['content-type'] ?? '')) {
         throw new Sel104Error('SEL104_ERR_UNSUPPORTED_MEDIA_TYPE', 'POST /api/events takes NDJSON: Content-Type: application/x-ndjson');
       }
       const body = request.body as Buffer;
-      const r = await serial(() => importLines(db, Readable.from([body]), { source: 'http' }));
+      // Kafka: produced and acknowledged (not serialised with the reports); embedded: in the log and projected.
+      const r = pipeline.log === 'kafka' ? await ingestQueue(() => pipeline.ingest(body, 'http')) : await serial(() => ingestEmbedded(db, body, 'http'));
       metrics.events.inc({ result: 'accepted' }, r.accepted);
       metrics.events.inc({ result: 'duplicate' }, r.duplicates);
       metrics.events.inc({ result: 'rejected' }, r.rejected);

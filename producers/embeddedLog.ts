@@ -35,6 +35,11 @@ const LOG_DDL = [
   )`,
 ];
 
+/** The dead-letter store, in the log file; the Kafka projector fills it from the dead-letter topic. */
+export async function ensureDeadLetterStore(conn: DuckDBConnection): Promise<void> {
+  await conn.run(LOG_DDL[2]!);
+}
+
 export interface AppendResult {
   received: number;
   accepted: number;

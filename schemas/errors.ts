@@ -12,6 +12,7 @@ export const ERRORS = {
   SEL104_ERR_FILE_NOT_FOUND: { exitCode: 2, status: 400, title: 'Input file not found' },
   SEL104_ERR_STANDARD_INVALID: { exitCode: 1, status: 500, title: 'Invalid quality standard' },
   SEL104_ERR_LOG_MISMATCH: { exitCode: 1, status: 500, title: 'Projection belongs to another log' },
+  SEL104_ERR_LOG_UNAVAILABLE: { exitCode: 1, status: 503, title: 'Event log unavailable' },
   SEL104_ERR_DB_LOCKED: { exitCode: 1, status: 503, title: 'Database in use by another process' },
   SEL104_ERR_PORT_IN_USE: { exitCode: 1, status: 500, title: 'Port already in use' },
   SEL104_ERR_INTERNAL: { exitCode: 1, status: 500, title: 'Internal error' },

@@ -36,13 +36,14 @@ export async function withDb<T>(db: string, fn: (d: Database) => Promise<T>): Pr
 }
 
 /** Per projection table: row count and an order-independent digest of every row (each row holds its position). */
-export async function projectionDigest(db: string): Promise<Record<string, { rows: number; digest: string }>> {
+export async function projectionDigest(db: string, { withoutPosition = false } = {}): Promise<Record<string, { rows: number; digest: string }>> {
   return withDb(db, async ({ conn }) => {
     const out: Record<string, { rows: number; digest: string }> = {};
     for (const t of PROJECTION_TABLES) {
       const [r] = await queryRows<{ n: bigint; h: string | null }>(
         conn,
-        `SELECT count(*) AS n, CAST(coalesce(sum(hash(CAST(x AS VARCHAR))), 0) AS VARCHAR) AS h FROM ${t} x`,
+        `SELECT count(*) AS n, CAST(coalesce(sum(hash(CAST(x AS VARCHAR))), 0) AS VARCHAR) AS h
+         FROM (SELECT * ${withoutPosition ? 'EXCLUDE (position)' : ''} FROM ${t}) x`,
       );
       out[t] = { rows: Number(r!.n), digest: r!.h ?? '' };
     }

@@ -81,7 +81,7 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
   it('GET /healthz reports the log and projection positions', async () => {
     const res = await app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', logPosition: 6, projectionPosition: 6, lag: 0 });
+    expect(res.json()).toEqual({ status: 'ok', log: 'embedded', available: true, logPosition: 6, projectionPosition: 6, lag: 0 });
   });
 
   it('an unknown route is a 404 problem+json', async () => {

@@ -1,0 +1,270 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kafka, logLevel } from 'kafkajs';
+import { queryRows, queryValue } from '../consumers/database.ts';
+import { listDeadLetters } from '../consumers/deadLetters.ts';
+import { KafkaProjector } from '../consumers/kafkaProjector.ts';
+import { buildServer } from '../dashboards/server.ts';
+import { kafkaPipeline } from '../dashboards/pipeline.ts';
+import { importLines } from '../producers/importer.ts';
+import { kafkaSettings, type KafkaSettings } from '../producers/kafka.ts';
+import { KafkaIngest, messageKey } from '../producers/kafkaImporter.ts';
+import { ndjsonChunks } from '../producers/ndjson.ts';
+import { simulate } from '../producers/simulator/index.ts';
+import { REPORT_NAMES } from '../reports/catalogue.ts';
+import { runReport } from '../reports/runner.ts';
+import { loadStandards } from '../schemas/standard.ts';
+import { BIN, ROOT, cli, projectionDigest, tempDir, withDb } from './helpers.ts';
+import { kcatOrSkip, startMockKafka, type MockKafka } from './kafkaBroker.ts';
+
+/**
+ * The Kafka path against a real Kafka-protocol broker (librdkafka's mock cluster via kcat, three
+ * brokers). Half a year of simulated Lejre and Roskilde events (≈14,800, ≈4 MB) keeps every
+ * partition well inside the mock's ≈5 MB per-partition retention.
+ */
+const { available } = kcatOrSkip();
+const standards = loadStandards();
+const ON = '2024-06-30';
+const EVENTS = Buffer.concat([...ndjsonChunks(simulate({ municipalities: ['350', '265'], from: '2024-01-01', to: '2024-06-30', scale: 1, seed: 3 }))]).toString('utf8');
+const EVENT_COUNT = EVENTS.trimEnd().split('\n').length;
+
+let broker: MockKafka;
+let topicNo = 0;
+/** Each test has its own topics and consumer group on the shared cluster. */
+const freshSettings = (): KafkaSettings => {
+  const n = ++topicNo;
+  return kafkaSettings({ SEL104_KAFKA_BROKERS: broker.brokers.join(','), SEL104_KAFKA_TOPIC: `t${n}.events`, SEL104_KAFKA_GROUP: `g${n}` });
+};
+const envOf = (s: KafkaSettings, extra: Record<string, string> = {}) => ({
+  SEL104_KAFKA_BROKERS: s.brokers.join(','),
+  SEL104_KAFKA_TOPIC: s.topic,
+  SEL104_KAFKA_GROUP: s.group,
+  ...extra,
+});
+
+async function produce(settings: KafkaSettings, ndjson: string, source = 'test') {
+  const ingest = await KafkaIngest.open(settings);
+  try {
+    return await ingest.ingest(Readable.from([Buffer.from(ndjson)]), { source });
+  } finally {
+    await ingest.close();
+  }
+}
+
+async function projectOnce(db: string, settings: KafkaSettings) {
+  return withDb(db, async (d) => {
+    const p = new KafkaProjector(d.conn, settings, { once: true });
+    await p.start();
+    await p.done;
+    return p.totals;
+  });
+}
+
+const reportsOf = (db: string) =>
+  withDb(db, async (d) => {
+    const out: Record<string, unknown[]> = {};
+    for (const name of REPORT_NAMES) out[name] = (await runReport(d.conn, name, { on: ON }, { standards })).rows;
+    return out;
+  });
+
+describe.runIf(available)('Kafka log (mock cluster, 3 brokers)', () => {
+  beforeAll(async () => {
+    broker = await startMockKafka({ brokers: 3 });
+  });
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  it('gives the same projection and the same rows in every report as the embedded log (sel104 import/project --log kafka)', async () => {
+    const t = tempDir();
+    try {
+      const settings = freshSettings();
+      const file = join(t.dir, 'ev.ndjson');
+      writeFileSync(file, EVENTS);
+      const embeddedDb = join(t.dir, 'embedded.duckdb');
+      const kafkaDb = join(t.dir, 'kafka.duckdb');
+      await withDb(embeddedDb, (d) => importLines(d, Readable.from([Buffer.from(EVENTS)]), { source: 'test' }));
+
+      const imp = cli(['import', file, '--log', 'kafka', '--json'], { env: envOf(settings) });
+      expect(imp.stderr).toBe('');
+      expect(imp.status).toBe(0);
+      expect(JSON.parse(imp.stdout)).toEqual({ received: EVENT_COUNT, accepted: EVENT_COUNT, duplicates: 0, rejected: 0 });
+      const proj = cli(['project', '--log', 'kafka', '--once'], { db: kafkaDb, env: envOf(settings) });
+      expect(proj.status, proj.stderr).toBe(0);
+      expect(proj.stderr).toContain(`${EVENT_COUNT} events projected`);
+
+      expect(await projectionDigest(kafkaDb, { withoutPosition: true })).toEqual(await projectionDigest(embeddedDb, { withoutPosition: true }));
+      const [viaKafka, viaEmbedded] = [await reportsOf(kafkaDb), await reportsOf(embeddedDb)];
+      for (const name of REPORT_NAMES) expect(viaKafka[name], name).toEqual(viaEmbedded[name]);
+      // Not vacuous: the reports have rows.
+      expect(viaKafka['processing-time']!.length).toBeGreaterThan(0);
+
+      const cliReport = (db: string) => cli(['report', 'processing-time', '--on', ON, '--format', 'json'], { db }).stdout;
+      expect(cliReport(kafkaDb)).toBe(cliReport(embeddedDb));
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('keys case events by municipality:caseId and offer events by municipality:offer:offerId', async () => {
+    const settings = freshSettings();
+    await produce(settings, EVENTS);
+    // Read back with kcat (no consumer group): key and value of every message.
+    const out = spawnSync('kcat', ['-b', settings.brokers.join(','), '-C', '-e', '-q', '-o', 'beginning', '-t', settings.topic, '-f', '%k\t%s\n'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(out.status, out.stderr).toBe(0);
+    const keys = new Map(out.stdout.trimEnd().split('\n').map((l) => [(JSON.parse(l.slice(l.indexOf('\t') + 1)) as { eventId: string }).eventId, l.slice(0, l.indexOf('\t'))]));
+    expect(keys.size).toBe(EVENT_COUNT);
+    const lines = EVENTS.trimEnd().split('\n').map((l) => JSON.parse(l) as { eventId: string; municipality: string; caseId?: string; data: { offerId?: string } });
+    const offer = lines.find((e) => e.caseId === undefined)!;
+    const kase = lines.find((e) => e.caseId !== undefined)!;
+    expect(keys.get(offer.eventId)).toBe(`${offer.municipality}:offer:${offer.data.offerId}`);
+    expect(keys.get(kase.eventId)).toBe(`${kase.municipality}:${kase.caseId}`);
+    expect(messageKey({ municipality: '350', case_id: 'C1', offer_id: null })).toBe('350:C1');
+  });
+
+  it('changes nothing when events are delivered twice (a re-import, a producer retry)', async () => {
+    const t = tempDir();
+    try {
+      const once = freshSettings();
+      const twice = freshSettings();
+      await produce(once, EVENTS);
+      await projectOnce(join(t.dir, 'once.duckdb'), once);
+
+      await produce(twice, EVENTS);
+      // A retry outside the importer: one message sent again, with its key, as it was.
+      const first = JSON.parse(EVENTS.slice(0, EVENTS.indexOf('\n'))) as { municipality: string; caseId?: string; data: { offerId?: string } };
+      const key = messageKey({ municipality: first.municipality, case_id: first.caseId ?? null, offer_id: first.data.offerId ?? null });
+      const raw = new Kafka({ clientId: 'test', brokers: twice.brokers, logLevel: logLevel.NOTHING }).producer();
+      await raw.connect();
+      await raw.send({ topic: twice.topic, acks: -1, messages: [{ key, value: JSON.stringify(first) }] });
+      await raw.disconnect();
+      const twiceDb = join(t.dir, 'twice.duckdb');
+      const firstRun = await projectOnce(twiceDb, twice);
+      expect(firstRun).toEqual({ projected: EVENT_COUNT, duplicates: 1, deadLetters: 0 });
+      // The whole input once more, after projection: every event is a duplicate.
+      const again = await produce(twice, EVENTS);
+      expect(again.accepted).toBe(EVENT_COUNT); // the producer keeps no state …
+      const secondRun = await projectOnce(twiceDb, twice);
+      expect(secondRun).toEqual({ projected: 0, duplicates: EVENT_COUNT, deadLetters: 0 }); // … the projector does
+      expect(await projectionDigest(twiceDb, { withoutPosition: true })).toEqual(await projectionDigest(join(t.dir, 'once.duckdb'), { withoutPosition: true }));
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('sends rejected lines to the dead-letter topic with reasons in headers, and the projector stores each once', async () => {
+    const t = tempDir();
+    try {
+      const settings = freshSettings();
+      const bad = `${EVENTS.slice(0, EVENTS.indexOf('\n'))}\n{"eventId":"x-1","type":"Nope"}\n`;
+      const r1 = await produce(settings, bad, 'bad.ndjson');
+      expect(r1).toMatchObject({ received: 2, accepted: 1, duplicates: 0, rejected: 1 });
+      await produce(settings, bad, 'bad.ndjson'); // the same file again: the same dead letter
+      const totals = await projectOnce(t.db, settings);
+      expect(totals).toEqual({ projected: 1, duplicates: 1, deadLetters: 1 });
+      const letters = await withDb(t.db, (d) => listDeadLetters(d.conn));
+      expect(letters).toHaveLength(1);
+      expect(letters[0]).toMatchObject({ source: 'bad.ndjson', line: 2, raw: '{"eventId":"x-1","type":"Nope"}' });
+      expect(letters[0]!.reasons.map((x) => x.path)).toContain('type');
+      // Never on the event topic: its only event is the valid one.
+      expect(await withDb(t.db, (d) => queryValue<bigint>(d.conn, 'SELECT count(*) FROM kafka_event_ids'))).toBe(1n);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('a projector killed mid-stream and restarted ends with tables identical to an uninterrupted run', async () => {
+    const t = tempDir();
+    try {
+      const settings = freshSettings();
+      await produce(settings, EVENTS);
+      const reference = join(t.dir, 'reference.duckdb');
+      await projectOnce(reference, { ...settings, group: `${settings.group}-ref` });
+
+      // Small transactions (500 events); the kill comes after the third commit.
+      const killed = join(t.dir, 'killed.duckdb');
+      const env = { ...process.env, SEL104_DB: killed, ...envOf(settings, { SEL104_KAFKA_FETCH_BYTES: '65536' }) };
+      const child = spawn(process.execPath, [BIN, 'project', '--log', 'kafka', '--verbose', '--batch-size', '500'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let commits = 0;
+      await new Promise<void>((resolve, reject) => {
+        child.once('exit', (code) => reject(new Error(`projector exited (${code}) before it was killed`)));
+        createInterface({ input: child.stderr! }).on('line', (line) => {
+          if (line.startsWith('committed') && ++commits === 3) {
+            child.removeAllListeners('exit');
+            child.once('exit', () => resolve());
+            child.kill('SIGKILL');
+          }
+        });
+      });
+      const partial = await withDb(killed, (d) => queryRows<{ n: bigint }>(d.conn, 'SELECT count(*) AS n FROM kafka_event_ids'));
+      const projectedBeforeKill = Number(partial[0]!.n);
+      expect(projectedBeforeKill).toBeGreaterThan(0);
+      expect(projectedBeforeKill).toBeLessThan(EVENT_COUNT);
+
+      const restart = cli(['project', '--log', 'kafka', '--once'], { db: killed, env: envOf(settings) });
+      expect(restart.status, restart.stderr).toBe(0);
+      expect(restart.stderr).toContain(`${EVENT_COUNT - projectedBeforeKill} events projected`);
+      expect(await projectionDigest(killed)).toEqual(await projectionDigest(reference));
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('with the broker gone: import fails naming the brokers, the API answers 503, dashboards and /healthz keep serving', async () => {
+    const t = tempDir();
+    const own = await startMockKafka({ brokers: 1 });
+    const settings = kafkaSettings({ SEL104_KAFKA_BROKERS: own.brokers.join(','), SEL104_KAFKA_GROUP: 'gone' });
+    try {
+      await withDb(t.db, async (db) => {
+        const projector = new KafkaProjector(db.conn, settings);
+        await projector.start();
+        const app = buildServer({ db, standards, pipeline: kafkaPipeline(settings, projector) });
+        try {
+          const post = (body: string) => app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/x-ndjson' }, payload: body });
+          const some = EVENTS.split('\n').slice(0, 200).join('\n');
+          const ok = await post(some);
+          expect(ok.statusCode).toBe(200);
+          expect(ok.json()).toMatchObject({ received: 200, accepted: 200 });
+          let health = (await app.inject('/healthz')).json();
+          for (let i = 0; i < 100 && health.lag !== 0; i++) {
+            await new Promise((r) => setTimeout(r, 100));
+            health = (await app.inject('/healthz')).json();
+          }
+          expect(health).toMatchObject({ status: 'ok', log: 'kafka', available: true, logPosition: 200, projectionPosition: 200, lag: 0 });
+
+          await own.stop();
+          const refused = await post(EVENTS.split('\n').slice(200, 210).join('\n'));
+          expect(refused.statusCode).toBe(503);
+          expect(refused.headers['content-type']).toContain('application/problem+json');
+          expect(refused.json()).toMatchObject({ status: 503, code: 'SEL104_ERR_LOG_UNAVAILABLE' });
+          expect(refused.json().detail).toContain(own.brokers[0]);
+
+          health = (await app.inject('/healthz')).json();
+          expect(health).toMatchObject({ status: 'log unavailable', available: false, lag: 0, projectionPosition: 200 });
+          const report = await app.inject(`/api/reports/volume?on=${ON}`);
+          expect(report.statusCode).toBe(200);
+        } finally {
+          await app.close();
+          await projector.stop().catch(() => undefined);
+        }
+      });
+
+      const file = join(t.dir, 'ev.ndjson');
+      writeFileSync(file, EVENTS.split('\n').slice(0, 10).join('\n'));
+      const started = Date.now();
+      const imp = cli(['import', file, '--log', 'kafka'], { env: envOf(settings) });
+      const seconds = (Date.now() - started) / 1000;
+      expect(imp.status).toBe(1);
+      expect(imp.stderr).toMatch(/^sel104: Kafka is unavailable at 127\.0\.0\.1:\d+.*\[SEL104_ERR_LOG_UNAVAILABLE\]\n$/);
+      expect(imp.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      process.stderr.write(`import against a stopped broker failed after ${seconds.toFixed(1)} s\n`);
+    } finally {
+      await own.stop();
+      t.cleanup();
+    }
+  });
+});
