@@ -267,4 +267,52 @@ describe.runIf(available)('Kafka log (mock cluster, 3 brokers)', () => {
       t.cleanup();
     }
   });
+
+  it('the compose topology: a projector publishes a read-only copy, a server without a projector serves it and follows new copies', async () => {
+    const t = tempDir();
+    const settings = freshSettings();
+    const published = join(t.dir, 'published', 'sel104.duckdb');
+    const lines = EVENTS.trimEnd().split('\n');
+    const half = Math.floor(lines.length / 2);
+    const server = spawn(process.execPath, [BIN, 'serve', '--log', 'kafka', '--port', '0', '--published', published], {
+      cwd: ROOT,
+      env: { ...process.env, ...envOf(settings) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      const port = new Promise<number>((resolve, reject) => {
+        server.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+        createInterface({ input: server.stderr! }).on('line', (line) => {
+          const m = /serving on http:\/\/127\.0\.0\.1:(\d+)/.exec(line);
+          if (m) resolve(Number(m[1]));
+        });
+      });
+      const applications = async (p: number): Promise<number> => {
+        const rows = (await (await fetch(`http://127.0.0.1:${p}/api/reports/volume?on=${ON}`)).json()) as { applications: number }[];
+        return rows.reduce((n, r) => n + r.applications, 0);
+      };
+      await produce(settings, lines.slice(0, half).join('\n'));
+      const first = cli(['project', '--log', 'kafka', '--once', '--publish', published], { db: join(t.dir, 'projector.duckdb'), env: envOf(settings) });
+      expect(first.status, first.stderr).toBe(0);
+      const p = await port;
+      const before = await applications(p);
+      expect(before).toBeGreaterThan(0);
+
+      await produce(settings, lines.slice(half).join('\n'));
+      const second = cli(['project', '--log', 'kafka', '--once', '--publish', published], { db: join(t.dir, 'projector.duckdb'), env: envOf(settings) });
+      expect(second.status, second.stderr).toBe(0);
+      // The server looks for a new copy at most once a second.
+      let after = before;
+      for (let i = 0; i < 50 && after === before; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = await applications(p);
+      }
+      const whole = await withDb(join(t.dir, 'projector.duckdb'), (d) => queryValue<bigint>(d.conn, 'SELECT count(DISTINCT case_id) FROM applications'));
+      expect(after).toBeGreaterThan(before);
+      expect(after).toBe(Number(whole));
+    } finally {
+      server.kill('SIGTERM');
+      t.cleanup();
+    }
+  });
 });
