@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { benchDashboard, formatDashboard } from './dashboard.ts';
+import { benchKafka } from './kafka.ts';
 import { benchReports } from './reports.ts';
 
 const sizeOfFiles = (f: string) => [f, `${f}.wal`].reduce((n, x) => n + (existsSync(x) ? statSync(x).size : 0), 0);
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     'reports-only': { type: 'boolean', default: false },
     // The dashboard benchmark only (issue 4), on a copy of the scale-20 database the last full run left.
     'dashboard-only': { type: 'boolean', default: false },
+    // The Kafka path alone (a mock cluster through kcat; independent of --scale).
+    'kafka-only': { type: 'boolean', default: false },
   },
 });
 const scale = Number(values.scale);
@@ -98,6 +101,7 @@ async function baselineReadNdjson(file: string, dbFile: string, mode: 'declared'
 
 const dbDir = join(OUT, `db-scale${scale}`);
 if (values['dashboard-only']) await benchDashboardPhase();
+else if (values['kafka-only']) await benchKafkaPhase();
 else {
   if (!values['reports-only']) await benchImport();
 
@@ -112,6 +116,18 @@ else {
       '\nwritten to bench/results.json\n',
   );
   if (scale === 20 && !values['reports-only']) await benchDashboardPhase();
+  if (!values['reports-only']) await benchKafkaPhase();
+}
+
+/** Produce and project through a 3-broker mock cluster, beside kcat consuming the same topic. */
+async function benchKafkaPhase(): Promise<void> {
+  process.stderr.write('kafka: 3-broker mock cluster …\n');
+  const kafka = await benchKafka(OUT);
+  writeFileSync(RESULTS, JSON.stringify({ ...readResults(), kafka, measuredAt: new Date().toISOString() }, null, 2) + '\n');
+  process.stdout.write(
+    `\nkafka (${kafka.events} events, median of ${kafka.runs} runs): produce ${kafka.producePerSec}/s, project ${kafka.projectPerSec}/s ` +
+      `after a ${kafka.groupJoinSeconds} s group join, kcat consume ${kafka.kcatConsumePerSec}/s, ratio ${kafka.ratio} (goal ≥ 0.5)\nwritten to bench/results.json\n`,
+  );
 }
 
 /** The dashboard benchmark on a copy of the scale-20 database (the POSTs add events to it). */

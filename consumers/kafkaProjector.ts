@@ -44,6 +44,8 @@ export interface KafkaProjectorOptions {
   onBatch?: (info: KafkaBatchInfo) => void;
   /** Messages gathered before one DuckDB transaction (default FLUSH_MESSAGES). */
   batchSize?: number;
+  /** Called when the consumer has joined its group and been assigned partitions. */
+  onJoined?: () => void;
 }
 
 export interface KafkaPositions {
@@ -118,6 +120,7 @@ export class KafkaProjector {
       for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
         for (const partition of partitions) consumer.seek({ topic, partition, offset: String(this.next(topic, partition)) });
       }
+      this.opts.onJoined?.();
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.failed(unavailable(this.settings, payload.error));
