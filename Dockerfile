@@ -4,6 +4,11 @@ FROM node:20.20.2-bookworm-slim
 
 WORKDIR /app
 
+# Chromium prints the council report's PDF (sel104 council-report --format pdf); DejaVu covers æøå.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so a change to the sources does not reinstall them. tsx is a runtime
 # dependency: bin/sel104.js runs the TypeScript sources through it, there is no build step.
 COPY package.json package-lock.json ./
