@@ -203,6 +203,33 @@ export function commands(program: Command): void {
     });
 
   program
+    .command('council-report')
+    .description('the printable report to the municipal council (Danish, A4): one municipality and year, small numbers suppressed')
+    .requiredOption('--municipality <code>', 'municipality code; it must have a quality standard', parseWith(z.string().regex(/^\d{3}$/, 'must be a 3-digit municipality code'), '--municipality'))
+    .requiredOption('--year <yyyy>', 'the year reported on', parseWith(z.string().regex(/^\d{4}$/, 'must be a 4-digit year').transform(Number), '--year'))
+    .addOption(new Option('--format <format>', 'output format').choices(['html', 'pdf']).default('pdf'))
+    .option('--as-of <timestamp>', 'count only events recorded at or before this ISO 8601 timestamp with offset (default: the end of the year in Europe/Copenhagen if past, else now)')
+    .requiredOption('--out <file>', 'write the report to this file')
+    .action(async (o: { municipality: string; year: number; format: 'html' | 'pdf'; asOf?: string; out: string }, cmd: Command) => {
+      const standards = currentStandards();
+      if (!standards.has(o.municipality)) {
+        throw new Sel104Error('SEL104_ERR_USAGE', `--municipality: no quality standard for ${o.municipality} (have ${[...standards.keys()].join(', ')})`);
+      }
+      const { councilPeriod } = await import('../reports/council/period.ts');
+      const period = councilPeriod(o.year, o.asOf);
+      const { checkChromium, printPdf } = await import('../reports/council/pdf.ts');
+      if (o.format === 'pdf') checkChromium();
+      const { councilReportHtml, municipalityName } = await import('../reports/council/councilReport.ts');
+      const html = await withDatabase(globals(cmd), async (db) => {
+        await ensureProjectionSchema(db.conn);
+        return councilReportHtml(db.conn, { municipality: o.municipality, period, standards });
+      });
+      const footer = `${municipalityName(standards.get(o.municipality)!)} · Aktivitets- og samværstilbud (SEL § 104) · ${o.year}`;
+      writeFileSync(o.out, o.format === 'pdf' ? await printPdf(html, { footer }) : html);
+      process.stderr.write(`wrote the ${o.format.toUpperCase()} council report for ${o.municipality} ${o.year} (as of ${period.asOf}) to ${o.out}\n`);
+    });
+
+  program
     .command('rebuild')
     .description('drop all projections and replay the whole log')
     .action(async (_o: unknown, cmd: Command) => {
