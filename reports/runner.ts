@@ -4,7 +4,7 @@ import { Sel104Error } from '../schemas/errors.ts';
 import type { Standard } from '../schemas/standard.ts';
 import { REPORT_NAMES, findReport, type ColumnKind, type ReportDef } from './catalogue.ts';
 import { ReportParams, todayInCopenhagen } from './params.ts';
-import { prepareReportSession } from './session.ts';
+import { PERIODS_DDL, prepareReportSession } from './session.ts';
 
 export type Cell = string | number | null | string[];
 export type Row = Record<string, Cell>;
@@ -60,7 +60,11 @@ const PERIOD_LABEL: Record<NonNullable<ReportParams['by']>, string> = {
 async function setParameters(conn: DuckDBConnection, p: ReportParams & { on: string }): Promise<void> {
   await conn.run(`SET VARIABLE as_of = CAST($1 AS TIMESTAMPTZ)`, [p.asOf ?? 'infinity']);
   await conn.run(`SET VARIABLE municipality = CAST($1 AS VARCHAR)`, [p.municipality ?? null]);
-  await conn.run(`DELETE FROM periods`);
+  // --by for the SQL: a date's period found by hash join (lib.sql, in_period), attendance counted per day (absence.sql).
+  await conn.run(`SET VARIABLE period_unit = CAST($1 AS VARCHAR)`, [p.by ?? null]);
+  // A new table rather than DELETE: DuckDB keeps a table's row estimate after a DELETE, and a
+  // one-period run planned for a previous run's many periods joins by a slow range join.
+  await conn.run(PERIODS_DDL);
   if (!p.by) {
     await conn.run(`INSERT INTO periods VALUES (NULL, CAST($1 AS DATE), CAST($2 AS DATE), CAST($3 AS DATE))`, [
       p.from ?? '0001-01-01', p.to ?? '9999-12-31', p.on,

@@ -16,6 +16,9 @@ const KNOWN_VIEWS = TABLES.map(
 
 const prepared = new WeakMap<DuckDBConnection, ReadonlyMap<string, Standard>>();
 
+/** The periods of one run (runner.ts fills it): period label, the filter on anchor dates, the snapshot date. */
+export const PERIODS_DDL = `CREATE OR REPLACE TEMP TABLE periods (period VARCHAR, p_from DATE, p_to DATE, snap DATE)`;
+
 const sqlString = (v: string | null): string => (v === null ? 'NULL' : `'${v.replaceAll("'", "''")}'`);
 const sqlValue = (v: string | number | boolean | null): string => (typeof v === 'string' || v === null ? sqlString(v) : String(v));
 
@@ -46,9 +49,10 @@ export async function prepareReportSession(conn: DuckDBConnection, standards: Re
     complaint_window_days INTEGER, forward_within_days INTEGER, min_age INTEGER, max_age_is_pension_age BOOLEAN,
     min_function_level INTEGER, action_plan_required BOOLEAN, providers_must_be_approved BOOLEAN, absence_flag_pct DOUBLE)`);
   await conn.run(`INSERT INTO standard_versions VALUES ${standardVersionRows(standards).join(',\n')}`);
-  await conn.run(`CREATE OR REPLACE TEMP TABLE periods (period VARCHAR, p_from DATE, p_to DATE, snap DATE)`);
+  await conn.run(PERIODS_DDL);
   await conn.run(`SET VARIABLE as_of = TIMESTAMPTZ 'infinity'`);
   await conn.run(`SET VARIABLE municipality = NULL::VARCHAR`);
+  await conn.run(`SET VARIABLE period_unit = NULL::VARCHAR`);
   await conn.run(LIB.replace('-- @known_views: the runner generates one "known_<table>" view per projection table here.', KNOWN_VIEWS));
   prepared.set(conn, standards);
 }

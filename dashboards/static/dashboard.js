@@ -54,12 +54,24 @@
     const h = await (await fetch('/healthz')).json();
     p.textContent = p.dataset.template.replace('{log}', numbers.format(h.logPosition)).replace('{projection}', numbers.format(h.projectionPosition)).replace('{lag}', numbers.format(h.lag));
   }
+  // Charts that draw the same report share one request: the server runs reports one at a time.
+  const requests = new Map();
+  function rowsOf(url) {
+    let rows = requests.get(url);
+    if (!rows) {
+      rows = fetch(url, { headers: { accept: 'application/json' } }).then(async (res) => {
+        if (!res.ok) throw new Error((await res.json()).detail || res.statusText);
+        return res.json();
+      });
+      requests.set(url, rows);
+    }
+    return rows;
+  }
   async function draw(chart) {
     const target = document.getElementById(chart.id);
     try {
-      const res = await fetch(chart.url, { headers: { accept: 'application/json' } });
-      if (!res.ok) throw new Error((await res.json()).detail || res.statusText);
-      const all = await res.json();
+      // Each chart gets its own row objects: Vega tags the tuples it ingests.
+      const all = (await rowsOf(chart.url)).map((r) => Object.assign({}, r));
       // The offer filter narrows rows that name an offer; the others are about every offer.
       const rows = config.offer ? all.filter((r) => !('offerId' in r) || r.offerId === config.offer) : all;
       if (chart.kpi) showKpi(chart, rows);

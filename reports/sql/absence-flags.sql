@@ -2,12 +2,17 @@
 -- case has at least 8 planned days at an offer and absence ≥ the standard's absenceFlagPct. The
 -- threshold is the one of the version in force on the case's received date (on the snapshot date
 -- for a case without an application).
-WITH windowed AS (
-  SELECT p.period, p.snap, a.municipality, a.case_id, a.offer_id,
+WITH window_days AS (
+  -- The 56 days of each period's window, one row each: registrations find their windows by
+  -- equality on the date, which DuckDB joins by hash (and prunes the scan to the days' range).
+  SELECT period, snap, CAST(unnest(generate_series(snap - 55, snap, INTERVAL 1 DAY)) AS DATE) AS d FROM periods
+),
+windowed AS (
+  SELECT w.period, w.snap, a.municipality, a.case_id, a.offer_id,
          count(*) AS planned,
          count(*) FILTER (WHERE a.status <> 'attended') AS absent
   FROM known_attendance a
-  JOIN periods p ON a.occurred_on BETWEEN p.snap - 55 AND p.snap
+  JOIN window_days w ON w.d = a.occurred_on
   GROUP BY ALL
 )
 SELECT w.period, w.municipality, w.case_id AS caseId, w.offer_id AS offerId,

@@ -44,17 +44,17 @@ by_complaint AS (
          count(*) FILTER (WHERE s.appeal = 'changed_or_annulled') AS changed,
          count(*) FILTER (WHERE s.appeal = 'remitted') AS remitted,
          count(*) FILTER (WHERE s.appeal = 'dismissed') AS dismissed
-  FROM steps s JOIN periods p ON s.received_on BETWEEN p.p_from AND p.p_to
+  FROM steps s JOIN periods p ON in_period(s.received_on, p.p_from, p.p_to)
   GROUP BY ALL
 ),
 case_handling AS (
   SELECT p.period, r.municipality, count(*) AS n
-  FROM received r JOIN periods p ON r.received_on BETWEEN p.p_from AND p.p_to
+  FROM received r JOIN periods p ON in_period(r.received_on, p.p_from, p.p_to)
   WHERE r.subject = 'case_handling' GROUP BY ALL
 ),
 decisions AS (
   SELECT p.period, d.municipality, count(*) AS n
-  FROM known_decisions d JOIN periods p ON d.occurred_on BETWEEN p.p_from AND p.p_to
+  FROM known_decisions d JOIN periods p ON in_period(d.occurred_on, p.p_from, p.p_to)
   GROUP BY ALL
 )
 SELECT p.period, m.municipality,

@@ -9,7 +9,15 @@
 --   service_at_82a_offer         §104 services in effect at an offer that is §82a on the snapshot
 --   service_without_citizen      ServiceStarted on a case without application and without citizenId
 --   application_before_standard  applications received before the first version of the standard
-WITH case_events AS (
+-- Attendance is most of the events: it is read once, against the service spells, and only the few
+-- registrations that break a rule are given their period.
+WITH known_cases AS (
+  SELECT municipality, case_id FROM known_applications
+  UNION
+  SELECT municipality, case_id FROM known_service_starts WHERE citizen_id IS NOT NULL
+),
+case_events AS (
+  -- every case event but attendance
   SELECT municipality, case_id, occurred_on FROM known_application_withdrawals
   UNION ALL SELECT municipality, case_id, occurred_on FROM known_assessments
   UNION ALL SELECT municipality, case_id, occurred_on FROM known_deadline_extensions
@@ -17,7 +25,6 @@ WITH case_events AS (
   UNION ALL SELECT municipality, case_id, occurred_on FROM known_action_plans
   UNION ALL SELECT municipality, case_id, occurred_on FROM known_service_starts
   UNION ALL SELECT municipality, case_id, occurred_on FROM known_grant_changes
-  UNION ALL SELECT municipality, case_id, occurred_on FROM known_attendance
   UNION ALL SELECT municipality, case_id, occurred_on FROM known_follow_ups
   UNION ALL SELECT municipality, case_id, occurred_on FROM known_service_ends
   UNION ALL SELECT municipality, case_id, occurred_on FROM known_complaints
@@ -25,26 +32,37 @@ WITH case_events AS (
   UNION ALL SELECT municipality, case_id, occurred_on FROM known_complaint_forwards
   UNION ALL SELECT municipality, case_id, occurred_on FROM known_appeal_decisions
 ),
-cases_without_application AS (
-  SELECT DISTINCT municipality, case_id FROM known_service_starts WHERE citizen_id IS NOT NULL
-),
 offer_refs AS (
+  -- every event naming an offer but attendance
   SELECT municipality, case_id AS example, offer_id, occurred_on FROM known_decisions WHERE offer_id IS NOT NULL
   UNION ALL SELECT municipality, case_id, offer_id, occurred_on FROM known_grant_changes WHERE offer_id IS NOT NULL
   UNION ALL SELECT municipality, case_id, offer_id, occurred_on FROM known_service_starts
   UNION ALL SELECT municipality, case_id, offer_id, occurred_on FROM known_service_ends
-  UNION ALL SELECT municipality, case_id, offer_id, occurred_on FROM known_attendance
   UNION ALL SELECT municipality, offer_id, offer_id, occurred_on FROM known_offer_legal_basis_changes
 ),
-service_spells AS (
-  -- Per case and offer, each start with the first end there dated on or after it.
-  SELECT s.municipality, s.case_id, s.offer_id,
-         list({started_on: s.occurred_on, ended_on: (
-           SELECT min(e.occurred_on) FROM known_service_ends e
-           WHERE e.municipality = s.municipality AND e.case_id = s.case_id AND e.offer_id = s.offer_id
-             AND e.occurred_on >= s.occurred_on)}) AS spells
-  FROM known_service_starts s
-  GROUP BY ALL
+spells AS MATERIALIZED (
+  SELECT * FROM service_spells
+),
+checked_spells AS (
+  SELECT s.*,
+         EXISTS (SELECT 1 FROM known_cases k WHERE k.municipality = s.municipality AND k.case_id = s.case_id) AS case_known,
+         EXISTS (SELECT 1 FROM known_offers o WHERE o.municipality = s.municipality AND o.offer_id = s.offer_id) AS offer_known
+  FROM spells s
+),
+attendance_issues AS (
+  -- A registration inside a service spell has a ServiceStarted of its case at its offer, so the
+  -- spell says whether case and offer are known; the few outside every spell are looked up.
+  SELECT a.municipality, a.case_id, a.offer_id, a.occurred_on,
+         s.started_on IS NULL AS outside_service,
+         coalesce(s.case_known,
+                  EXISTS (SELECT 1 FROM known_cases k WHERE k.municipality = a.municipality AND k.case_id = a.case_id)) AS case_known,
+         coalesce(s.offer_known,
+                  EXISTS (SELECT 1 FROM known_offers o WHERE o.municipality = a.municipality AND o.offer_id = a.offer_id)) AS offer_known
+  FROM known_attendance a
+  LEFT JOIN checked_spells s
+    ON s.municipality = a.municipality AND s.case_id = a.case_id AND s.offer_id = a.offer_id
+       AND a.occurred_on BETWEEN s.started_on AND s.ended_on
+  WHERE s.started_on IS NULL OR NOT s.case_known OR NOT s.offer_known
 ),
 offer_basis AS (
   SELECT p.period, p.snap, o.municipality, o.offer_id,
@@ -57,13 +75,18 @@ offer_basis AS (
 ),
 findings AS (
   SELECT p.period, 'unknown_case' AS check_name, e.municipality, e.case_id AS example
-  FROM case_events e JOIN periods p ON e.occurred_on BETWEEN p.p_from AND p.p_to
-  ANTI JOIN case_applications a ON a.municipality = e.municipality AND a.case_id = e.case_id
-  ANTI JOIN cases_without_application w ON w.municipality = e.municipality AND w.case_id = e.case_id
+  FROM (SELECT municipality, case_id, occurred_on FROM case_events
+        ANTI JOIN known_cases k USING (municipality, case_id)
+        UNION ALL
+        SELECT municipality, case_id, occurred_on FROM attendance_issues WHERE NOT case_known) e
+  JOIN periods p ON in_period(e.occurred_on, p.p_from, p.p_to)
   UNION ALL
   SELECT p.period, 'unknown_offer', r.municipality, r.example
-  FROM offer_refs r JOIN periods p ON r.occurred_on BETWEEN p.p_from AND p.p_to
-  ANTI JOIN known_offers o ON o.municipality = r.municipality AND o.offer_id = r.offer_id
+  FROM (SELECT municipality, example, occurred_on FROM offer_refs r
+        ANTI JOIN known_offers o ON o.municipality = r.municipality AND o.offer_id = r.offer_id
+        UNION ALL
+        SELECT municipality, case_id, occurred_on FROM attendance_issues WHERE NOT offer_known) r
+  JOIN periods p ON in_period(r.occurred_on, p.p_from, p.p_to)
   UNION ALL
   SELECT p.period, 'grant_days_outside_standard', g.municipality, g.case_id
   FROM (SELECT g.municipality, g.case_id, g.decided_on AS d, g.days_per_week AS days, g.days_min, g.days_max FROM grants g
@@ -71,33 +94,29 @@ findings AS (
         SELECT c.municipality, c.case_id, c.occurred_on, c.days_per_week, g.days_min, g.days_max
         FROM known_grant_changes c JOIN grants g USING (municipality, case_id, decision_id)
         WHERE c.days_per_week IS NOT NULL) g
-  JOIN periods p ON g.d BETWEEN p.p_from AND p.p_to
+  JOIN periods p ON in_period(g.d, p.p_from, p.p_to)
   WHERE g.days NOT BETWEEN g.days_min AND g.days_max
   UNION ALL
-  -- The same rule as service_in_effect, set-based: a day is inside when some start at the offer
-  -- on or before it has no end at the offer between that start and the day before it.
   SELECT p.period, 'attendance_outside_service', a.municipality, a.case_id
-  FROM known_attendance a
-  JOIN periods p ON a.occurred_on BETWEEN p.p_from AND p.p_to
-  LEFT JOIN service_spells s USING (municipality, case_id, offer_id)
-  WHERE s.spells IS NULL
-     OR NOT list_bool_or(list_transform(s.spells, x -> x.started_on <= a.occurred_on AND (x.ended_on IS NULL OR x.ended_on >= a.occurred_on)))
+  FROM attendance_issues a
+  JOIN periods p ON in_period(a.occurred_on, p.p_from, p.p_to)
+  WHERE a.outside_service
   UNION ALL
+  -- in effect on the snapshot, and the latest start at the offer on or before it was §104
   SELECT b.period, 'service_at_82a_offer', s.municipality, s.case_id
   FROM offer_basis b
-  JOIN (SELECT DISTINCT municipality, case_id, offer_id FROM known_service_starts WHERE legal_basis = 'SEL104') s
-    ON s.municipality = b.municipality AND s.offer_id = b.offer_id
-  WHERE b.basis = 'SEL82a' AND service_in_effect(s.municipality, s.case_id, s.offer_id, b.snap)
+  JOIN spells s ON s.municipality = b.municipality AND s.offer_id = b.offer_id AND b.snap BETWEEN s.started_on AND s.ended_on
+  WHERE b.basis = 'SEL82a'
     AND (SELECT arg_max(x.legal_basis, (x.occurred_on, x.recorded_at, x.event_id)) FROM known_service_starts x
           WHERE x.municipality = s.municipality AND x.case_id = s.case_id AND x.offer_id = s.offer_id AND x.occurred_on <= b.snap) = 'SEL104'
   UNION ALL
   SELECT p.period, 'service_without_citizen', s.municipality, s.case_id
-  FROM known_service_starts s JOIN periods p ON s.occurred_on BETWEEN p.p_from AND p.p_to
+  FROM known_service_starts s JOIN periods p ON in_period(s.occurred_on, p.p_from, p.p_to)
   ANTI JOIN case_applications a ON a.municipality = s.municipality AND a.case_id = s.case_id
   WHERE s.citizen_id IS NULL
   UNION ALL
   SELECT p.period, 'application_before_standard', a.municipality, a.case_id
-  FROM case_applications a JOIN periods p ON a.received_on BETWEEN p.p_from AND p.p_to
+  FROM case_applications a JOIN periods p ON in_period(a.received_on, p.p_from, p.p_to)
   WHERE a.received_on < (SELECT min(v.effective_from) FROM standard_versions v WHERE v.municipality = a.municipality)
 ),
 checks(n, check_name) AS (

@@ -1,10 +1,10 @@
 -- Days per week of the grants in effect on the snapshot date (domain.md metric 3) by VUM function
 -- level: the latest AssessmentCompleted of the case dated on or before the snapshot (null: none).
 WITH leveled AS (
-  SELECT g.period, g.municipality, g.decision_id, g.days_per_week,
-         (SELECT arg_max(a.function_level, (a.occurred_on, a.recorded_at, a.event_id)) FROM known_assessments a
-           WHERE a.municipality = g.municipality AND a.case_id = g.case_id AND a.occurred_on <= g.snap) AS level
+  SELECT g.period, g.municipality, g.decision_id, g.days_per_week, l.function_level AS level
   FROM grants_in_effect g
+  LEFT JOIN function_level_spells l
+    ON l.municipality = g.municipality AND l.case_id = g.case_id AND g.snap BETWEEN l.assessed_from AND l.assessed_to
 ),
 levels AS (
   SELECT m.municipality, l.level FROM report_municipalities m CROSS JOIN range(0, 5) AS l(level)

@@ -8,7 +8,7 @@
 WITH changes AS (
   SELECT DISTINCT c.municipality, c.offer_id, c.occurred_on AS d
   FROM known_offer_legal_basis_changes c
-  JOIN periods p ON c.occurred_on BETWEEN p.p_from AND p.p_to
+  JOIN periods p ON in_period(c.occurred_on, p.p_from, p.p_to)
   WHERE c.to_basis = 'SEL82a'
 ),
 members AS (
@@ -53,7 +53,7 @@ SELECT p.period, ch.municipality, ch.offer_id AS offerId, ch.d AS effectiveDate,
        -- a §82a decision cannot be appealed: every member who continued under §82a lost the route
        count(*) FILTER (WHERE c.class = 'continuedUnder82a') AS lostAppealRoute
 FROM changes ch
-JOIN periods p ON ch.d BETWEEN p.p_from AND p.p_to
+JOIN periods p ON in_period(ch.d, p.p_from, p.p_to)
 SEMI JOIN report_municipalities m ON m.municipality = ch.municipality
 LEFT JOIN classified c ON c.municipality = ch.municipality AND c.offer_id = ch.offer_id AND c.d = ch.d
 GROUP BY ALL

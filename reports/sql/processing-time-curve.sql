@@ -5,7 +5,7 @@ WITH decided AS (
   SELECT p.period, a.municipality, d.decided_on - a.received_on AS days
   FROM case_versions a
   JOIN first_decisions d USING (municipality, case_id)
-  JOIN periods p ON d.decided_on BETWEEN p.p_from AND p.p_to
+  JOIN periods p ON in_period(d.decided_on, p.p_from, p.p_to)
   WHERE NOT EXISTS (SELECT 1 FROM known_application_withdrawals w WHERE w.municipality = a.municipality AND w.case_id = a.case_id)
 ),
 totals AS (

@@ -15,7 +15,7 @@ decided AS (
          count(*) AS decided,
          count(*) FILTER (WHERE a.decided_on - a.received_on <= a.deadline_days) AS within,
          list(a.decided_on - a.received_on) AS days
-  FROM apps a JOIN periods p ON a.decided_on BETWEEN p.p_from AND p.p_to
+  FROM apps a JOIN periods p ON in_period(a.decided_on, p.p_from, p.p_to)
   WHERE a.withdrawn_on IS NULL
   GROUP BY ALL
 ),
