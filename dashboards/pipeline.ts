@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import type { Database } from '../consumers/database.ts';
 import type { KafkaProjector } from '../consumers/kafkaProjector.ts';
-import { importLines, type ImportResult } from '../producers/importer.ts';
+import type { EmbeddedLog } from '../producers/embeddedLog.ts';
+import { importLines, openForImport, type ImportResult } from '../producers/importer.ts';
 import { withinDeadline, type KafkaSettings } from '../producers/kafka.ts';
 import { KafkaIngest } from '../producers/kafkaImporter.ts';
 import { positions as embeddedPositions, type Positions } from './overview.ts';
@@ -32,8 +33,60 @@ export const embeddedPipeline = (): Pipeline => ({
   close: async () => undefined,
 });
 
-export const ingestEmbedded = (db: Database, body: Buffer, source: string): Promise<ImportResult> =>
-  importLines(db, Readable.from([body]), { source });
+/**
+ * One open log per database, kept between requests: opening one (its connections and staging
+ * tables) costs more than appending a small batch. The server runs one ingest at a time on a
+ * database. The log closes with the database; after a failed ingest it is opened anew, as its
+ * staging slots may still hold the failed batch.
+ */
+interface KeptLog {
+  opening?: Promise<EmbeddedLog>;
+  open?: EmbeddedLog;
+}
+const keptLogs = new WeakMap<Database, KeptLog>();
+
+function keptLogOf(db: Database): KeptLog {
+  let kept = keptLogs.get(db);
+  if (!kept) {
+    const k: KeptLog = (kept = {});
+    keptLogs.set(db, k);
+    const closeDb = db.close;
+    db.close = () => {
+      closeKept(k);
+      closeDb.call(db);
+    };
+  }
+  return kept;
+}
+
+function closeKept(kept: KeptLog): void {
+  const { opening, open } = kept;
+  kept.opening = kept.open = undefined;
+  if (open) open.close();
+  else opening?.then((log) => log.close(), () => undefined);
+}
+
+export async function ingestEmbedded(db: Database, body: Buffer, source: string): Promise<ImportResult> {
+  const kept = keptLogOf(db);
+  if (!kept.opening) {
+    const opening = (kept.opening = openForImport(db));
+    opening.then(
+      (log) => {
+        if (kept.opening === opening) kept.open = log;
+      },
+      () => {
+        if (kept.opening === opening) kept.opening = undefined;
+      },
+    );
+  }
+  const log = await kept.opening;
+  try {
+    return await importLines(db, Readable.from([body]), { source, log });
+  } catch (err) {
+    closeKept(kept);
+    throw err;
+  }
+}
 
 /** A POST that Kafka has not acknowledged within this time is answered 503. */
 const INGEST_DEADLINE_MS = 15_000;

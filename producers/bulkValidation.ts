@@ -1,5 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from '../consumers/database.ts';
+import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { buildSqlValidator, ENVELOPE_PATHS } from '../schemas/sqlValidator.ts';
 import { CPR_HINT, redactCpr, validateLine, type Reason } from '../schemas/validate.ts';
 import type { NumberedLine } from './lines.ts';
@@ -43,16 +42,23 @@ const TYPE_HINT = /"type"\s*:\s*"([A-Za-z]+)"/;
  */
 export type Slot = 0 | 1 | 2;
 const raw = (route: string, slot: Slot) => `stage.raw_${route}_${slot}`;
+/** Every staged line of a slot (i, body), whatever its route. */
+export const rawLines = (slot: Slot) => `stage.raw_all_${slot}`;
 export const checkedTable = (slot: Slot) => `stage.checked_${slot}`;
 export const dlqTable = (slot: Slot) => `stage.dlq_${slot}`;
+/** The embedded log's lookup of a slot's eventIds (producers/embeddedLog.ts): their hashes, and the log's events with one. */
+export const idHashTable = (slot: Slot) => `stage.id_hashes_${slot}`;
+export const knownTable = (slot: Slot) => `stage.known_${slot}`;
 
 const stagingDdl = (slot: Slot) => [
   ...ROUTES.map((r) => `CREATE OR REPLACE TABLE ${raw(r, slot)} (i INTEGER, body VARCHAR, maybe_cpr BOOLEAN)`),
-  `CREATE OR REPLACE VIEW stage.raw_all_${slot} AS ${ROUTES.map((r) => `SELECT i, body FROM ${raw(r, slot)}`).join(' UNION ALL ')}`,
+  `CREATE OR REPLACE VIEW ${rawLines(slot)} AS ${ROUTES.map((r) => `SELECT i, body FROM ${raw(r, slot)}`).join(' UNION ALL ')}`,
   `CREATE OR REPLACE TABLE ${checkedTable(slot)} (
      i INTEGER, ok BOOLEAN, event_id VARCHAR, type VARCHAR, schema_version VARCHAR, municipality VARCHAR,
      case_id VARCHAR, occurred_on VARCHAR, recorded_at VARCHAR, source VARCHAR, data VARCHAR)`,
   `CREATE OR REPLACE TABLE ${dlqTable(slot)} (line BIGINT, reasons VARCHAR, raw VARCHAR)`,
+  `CREATE OR REPLACE TABLE ${idHashTable(slot)} (h UBIGINT)`,
+  `CREATE OR REPLACE TABLE ${knownTable(slot)} (event_id VARCHAR)`,
 ];
 
 /** One INSERT … SELECT over all covered types, each reading its own staging table and only its schema's paths. */
@@ -65,14 +71,53 @@ const checkSql = (slot: Slot) => `INSERT INTO ${checkedTable(slot)} (i, ok, even
     })
     .join('\nUNION ALL\n')}`;
 const CHECK_SQL: Record<Slot, string> = { 0: checkSql(0), 1: checkSql(1), 2: checkSql(2) };
+const unsureSql = (slot: Slot) =>
+  `SELECT r.i, r.body FROM ${rawLines(slot)} r ANTI JOIN (SELECT i FROM ${checkedTable(slot)} WHERE ok) c ON c.i = r.i ORDER BY r.i`;
+const UNSURE_SQL: Record<Slot, string> = { 0: unsureSql(0), 1: unsureSql(1), 2: unsureSql(2) };
 
 /**
- * Creates (or empties) a slot's tables. Emptying is creating anew: a DELETE would leave the
- * deleted rows' storage behind in memory, batch after batch.
+ * Statements prepared once per connection: planning the check's SQL takes about as long as
+ * checking 5,000 lines, and a small batch's other statements are planned in about the time they
+ * run. DuckDB plans a statement again by itself when a table it reads was created anew.
+ */
+const plans = new WeakMap<DuckDBConnection, Map<string, Promise<DuckDBPreparedStatement>>>();
+
+export function prepared(conn: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
+  let byConn = plans.get(conn);
+  if (!byConn) plans.set(conn, (byConn = new Map()));
+  let plan = byConn.get(sql);
+  if (!plan) {
+    byConn.set(sql, (plan = conn.prepare(sql)));
+    plan.catch(() => byConn.delete(sql));
+  }
+  return plan;
+}
+
+/**
+ * Creates (or empties) a slot's tables. Emptying is creating anew: a DELETE leaves the deleted
+ * rows' storage behind in memory until the stage is checkpointed.
  */
 export async function prepareStaging(conn: DuckDBConnection, slot: Slot): Promise<void> {
   await conn.run(`ATTACH IF NOT EXISTS ':memory:' AS stage`);
   for (const ddl of stagingDdl(slot)) await conn.run(ddl);
+}
+
+/**
+ * A batch of up to this many lines is one someone waits for (an HTTP POST), not one of a bulk
+ * import's: its fixed costs are worth cutting, and it has no other batch to overlap with.
+ */
+export const SMALL_BATCH = 25_000;
+
+/**
+ * Empties a slot after its batch was committed. A small batch is deleted and the stage
+ * checkpointed, which frees the rows' memory (unless another connection is writing to the stage
+ * just then: then a later checkpoint does), and the check's plan stays valid. A large batch's
+ * tables are created anew, which frees their memory at once.
+ */
+export async function releaseSlot(conn: DuckDBConnection, slot: Slot, lines: number): Promise<void> {
+  if (lines > SMALL_BATCH) return prepareStaging(conn, slot);
+  for (const table of [...ROUTES.map((r) => raw(r, slot)), checkedTable(slot), dlqTable(slot), idHashTable(slot), knownTable(slot)]) await conn.run(`DELETE FROM ${table}`);
+  await conn.run('CHECKPOINT stage');
 }
 
 /** A batch's lines appended to a slot's staging tables, waiting for their check. */
@@ -131,13 +176,10 @@ export async function stageLines(conn: DuckDBConnection, slot: Slot, lines: read
 export async function checkStaged(conn: DuckDBConnection, staged: StagedBatch): Promise<BulkVerdicts> {
   const { slot, lineOf } = staged;
   const rejected = [...staged.rejected];
-  if (staged.routed) await conn.run(CHECK_SQL[slot]);
+  if (staged.routed) await (await prepared(conn, CHECK_SQL[slot])).run();
 
   // Everything SQL did not vouch for goes to zod: invalid JSON, unknown types, and any doubt.
-  const unsure = await queryRows<{ i: number; body: string }>(
-    conn,
-    `SELECT r.i, r.body FROM stage.raw_all_${slot} r ANTI JOIN (SELECT i FROM ${checkedTable(slot)} WHERE ok) c ON c.i = r.i ORDER BY r.i`,
-  );
+  const unsure = (await (await prepared(conn, UNSURE_SQL[slot])).runAndReadAll()).getRowObjectsJS() as { i: number; body: string }[];
   let rescued = 0;
   if (unsure.length > 0) {
     const fix = await conn.createAppender(checkedTable(slot).slice('stage.'.length), 'main', 'stage');
