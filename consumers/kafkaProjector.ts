@@ -4,8 +4,7 @@ import { ensureDeadLetterStore } from '../producers/embeddedLog.ts';
 import { kafkaClient, unavailable, withinDeadline, type KafkaSettings } from '../producers/kafka.ts';
 import { Sel104Error } from '../schemas/errors.ts';
 import { inTransaction, queryRows } from './database.ts';
-import { ensureProjectionSchema } from './projector.ts';
-import { TABLES, insertSql } from './projection/tables.ts';
+import { ensureProjectionSchema, projectEvents } from './projector.ts';
 
 /**
  * The projector as a Kafka consumer group (`sel104-projector`). Each fetched batch (one
@@ -281,7 +280,7 @@ export class KafkaProjector {
     await this.stageEvents(events);
     const conn = this.conn;
     const projected = await inTransaction(conn, async () => {
-      for (const t of TABLES) await conn.run(insertSql(t, 'stage.kafka_events'));
+      await projectEvents(conn, 'stage.kafka_events');
       const n = (await conn.run(`INSERT INTO kafka_event_ids SELECT event_id FROM stage.kafka_events`)).rowsChanged;
       for (const e of taken) await this.saveOffset(e.topic, e.partition, e.next);
       return n;

@@ -2,7 +2,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { Sel104Error } from '../schemas/errors.ts';
 import { inTransaction, queryValue } from './database.ts';
 import { logRange, logEndPosition, logIdentity } from './embeddedLogReader.ts';
-import { TABLES, insertSql, tableDdl } from './projection/tables.ts';
+import { SUMMARY_TABLES, ensureSummaries, summarise } from './projection/summaries.ts';
+import { TABLES, insertSql, selectSql, tableDdl } from './projection/tables.ts';
 
 /**
  * The projector: reads the log from its checkpoint and appends each event to its projection
@@ -36,6 +37,50 @@ export async function ensureProjectionSchema(conn: DuckDBConnection): Promise<vo
   await conn.run(CHECKPOINT_DDL);
   for (const t of TABLES) await conn.run(tableDdl(t));
   for (const v of VIEWS) await conn.run(v);
+  await addComputedColumns(conn);
+  await ensureSummaries(conn);
+}
+
+/** A table projected before one of its computed columns existed gets it, filled, when opened. */
+async function addComputedColumns(conn: DuckDBConnection): Promise<void> {
+  for (const t of TABLES) {
+    for (const col of t.computed ?? []) {
+      const found = await queryValue<bigint>(
+        conn,
+        `SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $1 AND column_name = $2`,
+        [t.name, col.name],
+      );
+      if (Number(found) > 0) continue;
+      await conn.run(`ALTER TABLE ${t.name} ADD COLUMN ${col.name} ${col.type}`);
+      await conn.run(`UPDATE ${t.name} SET ${col.name} = ${col.sql}`);
+    }
+  }
+}
+
+const ATTENDANCE = TABLES.find((t) => t.name === 'attendance')!;
+
+/**
+ * Appends the events of `source` (a relation with the log's columns) to their projection tables
+ * and the attendance summaries; the caller holds the transaction and writes the checkpoint.
+ * Attendance is most of the events: it is inserted straight from the source, and the few other
+ * events are taken out once for the sixteen other tables (each of which would otherwise scan the
+ * whole batch). With `positions`, the batch's registrations are found again in the attendance
+ * table by their log positions (zone maps skip the rest); without (Kafka offsets are per
+ * partition), they are staged in a temp table first.
+ */
+export async function projectEvents(conn: DuckDBConnection, source: string, positions?: { after: number; upTo: number }): Promise<void> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE projecting_other AS SELECT * FROM ${source} WHERE type <> '${ATTENDANCE.type}'`);
+  for (const t of TABLES) if (t !== ATTENDANCE) await conn.run(insertSql(t, 'projecting_other'));
+  await conn.run(`DROP TABLE projecting_other`);
+  if (positions) {
+    await conn.run(insertSql(ATTENDANCE, source));
+    await summarise(conn, `(SELECT * FROM attendance WHERE position > ${Math.trunc(positions.after)} AND position <= ${Math.trunc(positions.upTo)})`);
+  } else {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE projecting_attendance AS ${selectSql(ATTENDANCE, source)}`);
+    await conn.run(`INSERT INTO attendance SELECT * FROM projecting_attendance`);
+    await summarise(conn, 'projecting_attendance');
+    await conn.run(`DROP TABLE projecting_attendance`);
+  }
 }
 
 /** The embedded log's checkpoint; a projection made from another log is refused. */
@@ -76,7 +121,7 @@ export async function catchUp(conn: DuckDBConnection, { batchSize = 250_000, unt
     const next = Math.min(end, position + batchSize);
     const source = logRange(position, next);
     await inTransaction(conn, async () => {
-      for (const t of TABLES) await conn.run(insertSql(t, source));
+      await projectEvents(conn, source, { after: position, upTo: next });
       await conn.run(`UPDATE checkpoints SET position = $1, updated_at = now() WHERE log = 'embedded' AND partition = 0`, [next]);
     });
     position = next;
@@ -96,6 +141,7 @@ export async function dropProjections(conn: DuckDBConnection): Promise<void> {
   await inTransaction(conn, async () => {
     for (const v of ['citizens', 'citizen_cases']) await conn.run(`DROP VIEW IF EXISTS ${v}`);
     for (const t of TABLES) await conn.run(`DROP TABLE IF EXISTS ${t.name}`);
+    for (const t of SUMMARY_TABLES) await conn.run(`DROP TABLE IF EXISTS ${t}`);
     await conn.run(`DROP TABLE IF EXISTS kafka_event_ids`);
     await conn.run(`DROP TABLE IF EXISTS checkpoints`);
   });

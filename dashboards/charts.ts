@@ -225,6 +225,35 @@ export const PAGES: readonly Page[] = [
         }),
       },
       {
+        id: 'days-by-offer-level', report: 'days-per-week-by-offer-level',
+        title: t('Dage pr. uge efter tilbud og funktionsniveau', 'Days per week by offer and function level'),
+        description: t(
+          'Bevillinger i kraft på datoen for hvert tilbud og VUM-funktionsniveau: farven er det gennemsnitlige antal dage om ugen, tallet antallet af bevillinger.',
+          'Grants in effect on the date for each offer and VUM function level: the colour is the mean days per week, the number the count of grants.',
+        ),
+        columns: [col('municipality', 'Kommune', 'Municipality'), col('offerId', 'Tilbud', 'Offer'), col('functionLevel', 'Funktionsniveau', 'Function level'), col('daysPerWeek', 'Dage pr. uge', 'Days per week'), col('grants', 'Bevillinger', 'Grants')],
+        spec: (lang) => {
+          const level = { field: 'functionLevel', type: 'ordinal' as const, title: t('Funktionsniveau', 'Function level')[lang] };
+          const offer = { field: 'offerId', type: 'nominal' as const, title: t('Tilbud', 'Offer')[lang] };
+          const grants = { field: 'grants', type: 'quantitative' as const, title: t('Bevillinger', 'Grants')[lang], format: ',d' };
+          const mean = { field: 'meanDays', type: 'quantitative' as const, title: t('Dage pr. uge (gns.)', 'Days per week (mean)')[lang], format: ',.1f' };
+          return {
+            $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 300,
+            transform: [
+              { calculate: 'datum.grants * datum.daysPerWeek', as: 'grantDays' },
+              { aggregate: [{ op: 'sum', field: 'grants', as: 'grants' }, { op: 'sum', field: 'grantDays', as: 'grantDays' }], groupby: ['offerId', 'functionLevel'] },
+              { filter: 'datum.grants > 0' },
+              { calculate: 'datum.grantDays / datum.grants', as: 'meanDays' },
+            ],
+            encoding: { x: level, y: offer },
+            layer: [
+              { mark: 'rect', encoding: { color: { ...mean, scale: { domain: [1, 5], scheme: 'blues' } }, tooltip: [offer, level, grants, mean] } },
+              { mark: { type: 'text', fontSize: 11 }, encoding: { text: grants, color: { condition: { test: 'datum.meanDays > 3.5', value: 'white' }, value: 'black' } } },
+            ],
+          };
+        },
+      },
+      {
         id: 'transport', report: 'volume', params: byQuarter,
         title: t('Andel af bevillinger med kørsel', 'Share of grants with transport'),
         description: t('Bevillinger i kvartalet, hvor kørsel er bevilget, i procent af kvartalets bevillinger.', 'Grants decided in the quarter with transport, as a share of the quarter’s grants.'),

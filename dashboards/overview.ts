@@ -129,3 +129,19 @@ export async function overview(conn: DuckDBConnection): Promise<Overview> {
   }
   return { ...pos, deadLetters, municipalities: [...byCode.values()] };
 }
+
+/**
+ * The date of the latest fact projected (not after `today`): the dashboards' default "as on".
+ * After a source stops sending (or the demo's simulated period ends) "today" would show every
+ * open case as overdue; the last data date shows the state the data describes.
+ */
+export async function lastDataDate(conn: DuckDBConnection, today: string): Promise<string> {
+  if (!(await tableExists(conn, await catalogName(conn), 'applications'))) return today;
+  // attendance is most of the rows; its daily summary has the same dates.
+  const tables = [...TABLES.filter((t) => t.name !== 'attendance').map((t) => t.name), 'attendance_days'];
+  const last = await queryValue<string | null>(
+    conn,
+    `SELECT strftime(max(d), '%Y-%m-%d') FROM (${tables.map((t) => `SELECT max(occurred_on) AS d FROM ${t}`).join(' UNION ALL ')})`,
+  );
+  return last && last < today ? last : today;
+}

@@ -11,14 +11,14 @@ import type { Database } from '../consumers/database.ts';
 import { ERRORS, Sel104Error, toSel104Error } from '../schemas/errors.ts';
 import { loadStandards, type Standard } from '../schemas/standard.ts';
 import { REPORT_NAMES, REPORTS } from '../reports/catalogue.ts';
-import { ReportParams } from '../reports/params.ts';
+import { ReportParams, todayInCopenhagen } from '../reports/params.ts';
 import { renderText, toArrowIpc } from '../reports/formats.ts';
 import { checkRequest, runReport } from '../reports/runner.ts';
 import { type AccessTokens, type Role } from './access.ts';
 import { findPage } from './charts.ts';
 import { renderDashboardPage, type Filters } from './dashboardPage.ts';
 import { createMetrics } from './metrics.ts';
-import { overview } from './overview.ts';
+import { lastDataDate, overview } from './overview.ts';
 import { embeddedPipeline, ingestEmbedded, type Pipeline } from './pipeline.ts';
 import { parseLang, renderOverviewPage } from './overviewPage.ts';
 
@@ -201,11 +201,13 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
       const nonEmpty = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== ''));
       checkRequest('volume', nonEmpty, { standards });
       const f = nonEmpty as Filters;
+      // Without --on the dashboards show the state on the last data date (not after today).
+      const on = f.on ?? (await serial(() => lastDataDate(db.conn, todayInCopenhagen())));
       return reply
         .type('text/html; charset=utf-8')
         .header('content-security-policy', DASHBOARD_CSP)
         .header('cache-control', 'no-store')
-        .send(renderDashboardPage(page, { lang: parseLang(rawLang), filters: { municipality: f.municipality, from: f.from, to: f.to, on: f.on, offer: offer || undefined }, standards }));
+        .send(renderDashboardPage(page, { lang: parseLang(rawLang), filters: { municipality: f.municipality, from: f.from, to: f.to, on, offer: offer || undefined }, standards }));
     });
 
     // vega, vega-lite and vega-embed from node_modules: nothing is fetched from a CDN.

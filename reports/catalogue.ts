@@ -39,6 +39,9 @@ export const REPORTS: readonly ReportDef[] = Object.freeze([
   report('days-per-week-by-level', 'municipality × VUM function level × days per week 1–5', '--on (grants in effect)', {
     municipality: 'text', functionLevel: 'int', daysPerWeek: 'int', grants: 'int',
   }),
+  report('days-per-week-by-offer-level', 'municipality × offer × VUM function level × days per week 1–5', '--on (grants in effect)', {
+    municipality: 'text', offerId: 'text', functionLevel: 'int', daysPerWeek: 'int', grants: 'int',
+  }),
   report('absence', 'municipality × offer', 'attendance date', {
     municipality: 'text', offerId: 'text', plannedDays: 'int', attended: 'int', cancelled: 'int', noShow: 'int', absenceRatePct: 'pct',
   }),

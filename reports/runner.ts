@@ -4,7 +4,7 @@ import { Sel104Error } from '../schemas/errors.ts';
 import type { Standard } from '../schemas/standard.ts';
 import { REPORT_NAMES, findReport, type ColumnKind, type ReportDef } from './catalogue.ts';
 import { ReportParams, todayInCopenhagen } from './params.ts';
-import { PERIODS_DDL, prepareReportSession } from './session.ts';
+import { PERIODS_DDL, hasSummaries, prepareReportSession } from './session.ts';
 
 export type Cell = string | number | null | string[];
 export type Row = Record<string, Cell>;
@@ -21,6 +21,11 @@ export interface RunOptions {
   standards: ReadonlyMap<string, Standard>;
   /** The clock for the default --on (tests pin it). */
   now?: Date;
+  /**
+   * Read the projector's attendance summaries where they cover --as-of (default true). Tests
+   * turn it off to show that both ways give the same rows.
+   */
+  summaries?: boolean;
 }
 
 const sqlCache = new Map<string, string>();
@@ -57,8 +62,13 @@ const PERIOD_LABEL: Record<NonNullable<ReportParams['by']>, string> = {
 };
 
 /** Sets the session's parameters: as-of, municipality, and the periods with their snapshot dates. */
-async function setParameters(conn: DuckDBConnection, p: ReportParams & { on: string }): Promise<void> {
+async function setParameters(conn: DuckDBConnection, p: ReportParams & { on: string }, summaries = true): Promise<void> {
   await conn.run(`SET VARIABLE as_of = CAST($1 AS TIMESTAMPTZ)`, [p.asOf ?? 'infinity']);
+  // The summaries stand in for the registrations only if none of theirs was recorded after --as-of.
+  await conn.run(
+    `SET VARIABLE attendance_summary = $1 AND coalesce((SELECT max(last_recorded_at) FROM attendance_days) <= getvariable('as_of'), true)`,
+    [summaries && hasSummaries(conn)],
+  );
   await conn.run(`SET VARIABLE municipality = CAST($1 AS VARCHAR)`, [p.municipality ?? null]);
   // --by for the SQL: a date's period found by hash join (lib.sql, in_period), attendance counted per day (absence.sql).
   await conn.run(`SET VARIABLE period_unit = CAST($1 AS VARCHAR)`, [p.by ?? null]);
@@ -101,7 +111,7 @@ function coerce(kind: ColumnKind, v: unknown): Cell {
 export async function runReport(conn: DuckDBConnection, name: string, raw: unknown, opts: RunOptions): Promise<ReportResult> {
   const { def, params } = checkRequest(name, raw, opts);
   await prepareReportSession(conn, opts.standards);
-  await setParameters(conn, params);
+  await setParameters(conn, params, opts.summaries);
   const reader = await conn.runAndReadAll(reportSql(def.name));
   const kinds = Object.entries(def.columns);
   const rows = reader.getRowObjectsJson().map((r) => {
@@ -116,7 +126,7 @@ export async function runReport(conn: DuckDBConnection, name: string, raw: unkno
 export async function exportParquet(conn: DuckDBConnection, name: string, raw: unknown, file: string, opts: RunOptions): Promise<number> {
   const { def, params } = checkRequest(name, raw, opts);
   await prepareReportSession(conn, opts.standards);
-  await setParameters(conn, params);
+  await setParameters(conn, params, opts.summaries);
   const cols = [...(params.by ? ['period'] : []), ...Object.keys(def.columns)].map((c) => `"${c}"`).join(', ');
   // The report's SQL ends in ORDER BY; with insertion order preserved the projection keeps it.
   await conn.run(`SET preserve_insertion_order = true`);

@@ -15,6 +15,14 @@ const KNOWN_VIEWS = TABLES.map(
 ).join('\n');
 
 const prepared = new WeakMap<DuckDBConnection, ReadonlyMap<string, Standard>>();
+const summarised = new WeakMap<DuckDBConnection, boolean>();
+
+/**
+ * Whether the database has the projector's attendance summaries. A read-only file projected
+ * before they existed cannot be migrated; its reports read the registrations themselves (empty
+ * stand-ins let the SQL bind).
+ */
+export const hasSummaries = (conn: DuckDBConnection): boolean => summarised.get(conn) ?? false;
 
 /** The periods of one run (runner.ts fills it): period label, the filter on anchor dates, the snapshot date. */
 export const PERIODS_DDL = `CREATE OR REPLACE TEMP TABLE periods (period VARCHAR, p_from DATE, p_to DATE, snap DATE)`;
@@ -53,6 +61,16 @@ export async function prepareReportSession(conn: DuckDBConnection, standards: Re
   await conn.run(`SET VARIABLE as_of = TIMESTAMPTZ 'infinity'`);
   await conn.run(`SET VARIABLE municipality = NULL::VARCHAR`);
   await conn.run(`SET VARIABLE period_unit = NULL::VARCHAR`);
+  const found = (await conn.runAndReadAll(
+    `SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'
+       AND table_name IN ('attendance_days', 'attendance_pairs')`,
+  )).getRowsJS()[0]![0];
+  summarised.set(conn, Number(found) === 2);
+  if (!hasSummaries(conn)) {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE attendance_days (municipality VARCHAR, offer_id VARCHAR, occurred_on DATE, status VARCHAR, n BIGINT, last_recorded_at TIMESTAMPTZ)`);
+    await conn.run(`CREATE OR REPLACE TEMP TABLE attendance_pairs (municipality VARCHAR, case_id VARCHAR, offer_id VARCHAR, first_on DATE, last_on DATE, n BIGINT, last_recorded_at TIMESTAMPTZ, pair_hash UBIGINT)`);
+  }
+  await conn.run(`SET VARIABLE attendance_summary = false`);
   await conn.run(LIB.replace('-- @known_views: the runner generates one "known_<table>" view per projection table here.', KNOWN_VIEWS));
   prepared.set(conn, standards);
 }

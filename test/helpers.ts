@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, queryRows, resolvePaths, type Database } from '../consumers/database.ts';
 import { PROJECTION_TABLES } from '../consumers/projector.ts';
+import { SUMMARY_TABLES } from '../consumers/projection/summaries.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'sel104.js');
@@ -35,15 +36,19 @@ export async function withDb<T>(db: string, fn: (d: Database) => Promise<T>): Pr
   }
 }
 
-/** Per projection table: row count and an order-independent digest of every row (each row holds its position). */
+/**
+ * Per projection table and attendance summary: row count and an order-independent digest of
+ * every row (each projection row holds its position; summaries have none).
+ */
 export async function projectionDigest(db: string, { withoutPosition = false } = {}): Promise<Record<string, { rows: number; digest: string }>> {
   return withDb(db, async ({ conn }) => {
     const out: Record<string, { rows: number; digest: string }> = {};
-    for (const t of PROJECTION_TABLES) {
+    for (const t of [...PROJECTION_TABLES, ...SUMMARY_TABLES]) {
+      const exclude = withoutPosition && PROJECTION_TABLES.includes(t);
       const [r] = await queryRows<{ n: bigint; h: string | null }>(
         conn,
         `SELECT count(*) AS n, CAST(coalesce(sum(hash(CAST(x AS VARCHAR))), 0) AS VARCHAR) AS h
-         FROM (SELECT * ${withoutPosition ? 'EXCLUDE (position)' : ''} FROM ${t}) x`,
+         FROM (SELECT * ${exclude ? 'EXCLUDE (position)' : ''} FROM ${t}) x`,
       );
       out[t] = { rows: Number(r!.n), digest: r!.h ?? '' };
     }

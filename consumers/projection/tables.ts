@@ -13,13 +13,23 @@ export interface Column {
   type: 'VARCHAR' | 'DATE' | 'INTEGER' | 'BOOLEAN' | 'VARCHAR[]';
 }
 
+/** A column computed from the row's other columns (which it names by their column names). */
+export interface ComputedColumn {
+  name: string;
+  type: 'UBIGINT';
+  sql: string;
+}
+
 export interface Table {
   name: string;
   type: EventType;
   /** Case events carry case_id; offer events do not. */
   caseEvent: boolean;
   columns: Column[];
+  computed?: ComputedColumn[];
 }
+
+export const PAIR_HASH: ComputedColumn = { name: 'pair_hash', type: 'UBIGINT', sql: 'hash(municipality, case_id, offer_id)' };
 
 const c = (name: string, path: string, type: Column['type'] = 'VARCHAR'): Column => ({ name, path: `$.${path}`, type });
 
@@ -82,6 +92,9 @@ export const TABLES: readonly Table[] = [
   {
     name: 'attendance', type: 'AttendanceRegistered', caseEvent: true,
     columns: [c('offer_id', 'offerId'), c('status', 'status')],
+    // The case × offer pair as one 8-byte key: data-quality finds the registrations of a few
+    // pairs among millions by it (a superset on a hash collision, which its exact check removes).
+    computed: [PAIR_HASH],
   },
   {
     name: 'follow_ups', type: 'FollowUpHeld', caseEvent: true,
@@ -119,7 +132,8 @@ const ENVELOPE_DDL = [
 ];
 
 export function tableDdl(t: Table): string {
-  const cols = [...ENVELOPE_DDL, ...(t.caseEvent ? ['case_id VARCHAR NOT NULL'] : []), ...t.columns.map((col) => `${col.name} ${col.type}`)];
+  const cols = [...ENVELOPE_DDL, ...(t.caseEvent ? ['case_id VARCHAR NOT NULL'] : []), ...t.columns.map((col) => `${col.name} ${col.type}`),
+    ...(t.computed ?? []).map((col) => `${col.name} ${col.type}`)];
   return `CREATE TABLE IF NOT EXISTS ${t.name} (\n  ${cols.join(',\n  ')}\n)`;
 }
 
@@ -135,17 +149,25 @@ const extract = (col: Column, i: number): string => {
 };
 
 /**
- * INSERT … SELECT for one table from a source relation with the log's columns
- * (event_id, position, type, municipality, case_id, occurred_on, recorded_at, data).
+ * The rows of one table from a source relation with the log's columns (event_id, position, type,
+ * municipality, case_id, occurred_on, recorded_at, data), in the table's column order.
  * `data` is parsed once per row: json_extract_string with a list of paths.
  */
-export function insertSql(t: Table, source: string): string {
-  const envelope = ['event_id', 'position', 'municipality', 'occurred_on', 'recorded_at', ...(t.caseEvent ? ['case_id'] : [])];
-  const cols = [...envelope, ...t.columns.map((col) => col.name)];
+const envelopeOf = (t: Table): string[] => ['event_id', 'position', 'municipality', 'occurred_on', 'recorded_at', ...(t.caseEvent ? ['case_id'] : [])];
+
+export function selectSql(t: Table, source: string): string {
+  const envelope = envelopeOf(t);
   const paths = t.columns.map((col) => `'${col.path}'`).join(', ');
   const projected = [...envelope, ...t.columns.map(extract)];
   const inner = t.columns.length > 0 ? `*, json_extract_string(data, [${paths}]) AS j` : '*';
-  return `INSERT INTO ${t.name} (${cols.join(', ')})
-SELECT ${projected.join(', ')}
+  const rows = `SELECT ${projected.join(', ')}
 FROM (SELECT ${inner} FROM ${source} WHERE type = '${t.type}')`;
+  if (!t.computed?.length) return rows;
+  return `SELECT *, ${t.computed.map((col) => `${col.sql} AS ${col.name}`).join(', ')} FROM (${rows})`;
+}
+
+/** INSERT … SELECT for one table from a source relation with the log's columns. */
+export function insertSql(t: Table, source: string): string {
+  const cols = [...envelopeOf(t), ...t.columns.map((col) => col.name), ...(t.computed ?? []).map((col) => col.name)];
+  return `INSERT INTO ${t.name} (${cols.join(', ')})\n${selectSql(t, source)}`;
 }

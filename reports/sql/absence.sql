@@ -1,21 +1,21 @@
 -- Absence by offer (domain.md metric 4). Anchor: the attendance date. Planned days are the
 -- registrations in the period (attended + cancelled + no-show); absence = (cancelled + no-show) ÷ planned.
--- (Counting by status first and pivoting after halves the time of FILTERed counts over every row.)
--- With --by, registrations are counted per day before they meet the periods: millions of rows
--- joined to many periods by range are slow, a few thousand days are not. Without it the one
--- period takes the rows directly. Both ways count the same; period_unit only picks one.
-WITH by_status AS (
-  SELECT p.period, a.municipality, a.offer_id, a.status, count(*) AS n
-  FROM known_attendance a
-  JOIN periods p ON a.occurred_on BETWEEN p.p_from AND p.p_to
-  WHERE getvariable('period_unit') IS NULL
-  GROUP BY ALL
+-- Registrations are counted per offer, day and status before they meet the periods: millions of
+-- rows joined to periods by range are slow, a few thousand days are not. The projector keeps those
+-- daily counts (attendance_days); they are read from it when no registration in it was recorded
+-- after --as-of, and counted from the registrations otherwise. Both ways count the same.
+WITH days AS (
+  -- registrations per day: from the projector's summary when it covers --as-of (summaries.ts)
+  SELECT municipality, offer_id, occurred_on, status, n FROM attendance_days
+  WHERE getvariable('attendance_summary') AND known_filter(municipality, last_recorded_at)
   UNION ALL
-  SELECT p.period, d.municipality, d.offer_id, d.status, CAST(sum(d.n) AS BIGINT)
-  FROM (SELECT occurred_on, municipality, offer_id, status, count(*) AS n
-        FROM known_attendance
-        WHERE getvariable('period_unit') IS NOT NULL
-        GROUP BY ALL) d
+  SELECT municipality, offer_id, occurred_on, status, count(*) FROM known_attendance
+  WHERE NOT getvariable('attendance_summary')
+  GROUP BY ALL
+),
+by_status AS (
+  SELECT p.period, d.municipality, d.offer_id, d.status, CAST(sum(d.n) AS BIGINT) AS n
+  FROM days d
   JOIN periods p ON in_period(d.occurred_on, p.p_from, p.p_to)
   GROUP BY ALL
 ),

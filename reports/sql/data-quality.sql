@@ -9,8 +9,10 @@
 --   service_at_82a_offer         §104 services in effect at an offer that is §82a on the snapshot
 --   service_without_citizen      ServiceStarted on a case without application and without citizenId
 --   application_before_standard  applications received before the first version of the standard
--- Attendance is most of the events: it is read once, against the service spells, and only the few
--- registrations that break a rule are given their period.
+-- Attendance is most of the events: whole case × offer pairs are checked against the service
+-- spells by their first and last day (attendance_pairs, kept by the projector, used when it covers
+-- --as-of), the registrations of the remaining pairs one by one, and only the few registrations
+-- that break a rule are given their period.
 WITH known_cases AS (
   SELECT municipality, case_id FROM known_applications
   UNION
@@ -43,11 +45,30 @@ offer_refs AS (
 spells AS MATERIALIZED (
   SELECT * FROM service_spells
 ),
-checked_spells AS (
+checked_spells AS MATERIALIZED (
   SELECT s.*,
          EXISTS (SELECT 1 FROM known_cases k WHERE k.municipality = s.municipality AND k.case_id = s.case_id) AS case_known,
          EXISTS (SELECT 1 FROM known_offers o WHERE o.municipality = s.municipality AND o.offer_id = s.offer_id) AS offer_known
   FROM spells s
+),
+suspect_pairs AS (
+  -- case × offer pairs whose registrations do not all lie inside one service spell of a known case
+  -- at a known offer, judged by each pair's first and last day (the projector's attendance_pairs):
+  -- only their registrations can break a rule, so only theirs are read, found by the pair's hash
+  -- (a collision adds registrations of another pair, which the exact check below lets through)
+  SELECT a.pair_hash
+  FROM attendance_pairs a
+  WHERE getvariable('attendance_summary') AND known_filter(a.municipality, a.last_recorded_at)
+    AND NOT EXISTS (SELECT 1 FROM checked_spells s
+                    WHERE s.municipality = a.municipality AND s.case_id = a.case_id AND s.offer_id = a.offer_id
+                      AND a.first_on >= s.started_on AND a.last_on <= s.ended_on AND s.case_known AND s.offer_known)
+),
+unclear_attendance AS (
+  SELECT * FROM known_attendance WHERE NOT getvariable('attendance_summary')
+  UNION ALL
+  SELECT a.* FROM known_attendance a
+  SEMI JOIN suspect_pairs p ON p.pair_hash = a.pair_hash
+  WHERE getvariable('attendance_summary')
 ),
 attendance_issues AS (
   -- A registration inside a service spell has a ServiceStarted of its case at its offer, so the
@@ -58,7 +79,7 @@ attendance_issues AS (
                   EXISTS (SELECT 1 FROM known_cases k WHERE k.municipality = a.municipality AND k.case_id = a.case_id)) AS case_known,
          coalesce(s.offer_known,
                   EXISTS (SELECT 1 FROM known_offers o WHERE o.municipality = a.municipality AND o.offer_id = a.offer_id)) AS offer_known
-  FROM known_attendance a
+  FROM unclear_attendance a
   LEFT JOIN checked_spells s
     ON s.municipality = a.municipality AND s.case_id = a.case_id AND s.offer_id = a.offer_id
        AND a.occurred_on BETWEEN s.started_on AND s.ended_on

@@ -1,0 +1,125 @@
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, queryRows, queryValue, resolvePaths, type Database } from '../consumers/database.ts';
+import { ensureProjectionSchema } from '../consumers/projector.ts';
+import { importLines } from '../producers/importer.ts';
+import { ndjsonChunks } from '../producers/ndjson.ts';
+import { simulate } from '../producers/simulator/index.ts';
+import { runReport } from '../reports/runner.ts';
+import { loadStandards } from '../schemas/standard.ts';
+import { tempDir } from './helpers.ts';
+import { caseOf, offer } from './scenario.ts';
+
+/**
+ * The attendance summaries the projector keeps (consumers/projection/summaries.ts) make absence
+ * and data-quality fast; they must never change a row. Simulated half-year of both municipalities
+ * plus planted registrations that break each attendance rule, imported in small batches so the
+ * summaries are merged across many transactions.
+ */
+const standards = loadStandards();
+const lost = caseOf('350', 'sum-lost'); // no application, no service: unknown case, outside service
+const split = caseOf('265', 'sum-split'); // two service spells with a gap; one registration in the gap
+const PLANTED = [
+  offer('265', '2024-01-02', 'sum-offer'),
+  lost.attendance('2024-03-05', 'attended', 'sum-offer'),
+  lost.attendance('2024-03-06', 'no_show', 'no-such-offer'),
+  split.applied('2024-01-03'),
+  split.started('2024-02-01', 'sum-offer'),
+  split.attendance('2024-02-05', 'attended', 'sum-offer'),
+  split.ended('2024-02-29', 'sum-offer'),
+  split.attendance('2024-03-12', 'cancelled', 'sum-offer'), // between the spells
+  split.started('2024-04-01', 'sum-offer'),
+  split.attendance('2024-04-02', 'attended', 'sum-offer'),
+];
+
+const PARAMS: Record<string, string>[] = [
+  { on: '2024-06-30' },
+  { on: '2024-06-30', by: 'month' },
+  { on: '2024-06-30', municipality: '265', from: '2024-03-01', to: '2024-04-30' },
+  { on: '2024-06-30', by: 'quarter', municipality: '350' },
+];
+
+let dir: ReturnType<typeof tempDir>;
+let db: Database;
+
+beforeAll(async () => {
+  dir = tempDir('sel104-summaries-');
+  db = await openDatabase(resolvePaths({ db: dir.db }));
+  const simulated = Buffer.concat([...ndjsonChunks(simulate({ from: '2024-01-01', to: '2024-06-30', scale: 1, seed: 11 }))]).toString('utf8');
+  const lines = simulated + PLANTED.map((e) => JSON.stringify(e)).join('\n') + '\n';
+  const r = await importLines(db, Readable.from([Buffer.from(lines)]), { source: 'summaries', batchSize: 1_000 });
+  expect(r.rejected).toBe(0);
+}, 120_000);
+afterAll(() => {
+  db?.close();
+  dir?.cleanup();
+});
+
+const run = async (name: string, params: Record<string, string>, summaries: boolean) =>
+  runReport(db.conn, name, params, { standards, summaries });
+
+describe('attendance summaries', () => {
+  it('hold exactly the counts of the registrations after many merged batches', async () => {
+    const days = await queryRows(db.conn, `
+      SELECT count(*) AS n FROM (
+        (SELECT municipality, offer_id, occurred_on, status, count(*) AS n, max(recorded_at) AS r FROM attendance GROUP BY ALL
+         EXCEPT SELECT municipality, offer_id, occurred_on, status, n, last_recorded_at FROM attendance_days)
+        UNION ALL
+        (SELECT municipality, offer_id, occurred_on, status, n, last_recorded_at FROM attendance_days
+         EXCEPT SELECT municipality, offer_id, occurred_on, status, count(*), max(recorded_at) FROM attendance GROUP BY ALL))`);
+    const pairs = await queryRows(db.conn, `
+      SELECT count(*) AS n FROM (
+        (SELECT municipality, case_id, offer_id, min(occurred_on), max(occurred_on), count(*), max(recorded_at) FROM attendance GROUP BY ALL
+         EXCEPT SELECT municipality, case_id, offer_id, first_on, last_on, n, last_recorded_at FROM attendance_pairs)
+        UNION ALL
+        (SELECT municipality, case_id, offer_id, first_on, last_on, n, last_recorded_at FROM attendance_pairs
+         EXCEPT SELECT municipality, case_id, offer_id, min(occurred_on), max(occurred_on), count(*), max(recorded_at) FROM attendance GROUP BY ALL))`);
+    expect(Number(days[0]!.n)).toBe(0);
+    expect(Number(pairs[0]!.n)).toBe(0);
+    // the import ran in many batches, so the merge was exercised: more than ten batches of registrations
+    expect(Number(await queryValue<bigint>(db.conn, `SELECT count(*) FROM attendance`))).toBeGreaterThan(10_000);
+  });
+
+  for (const name of ['absence', 'data-quality']) {
+    it(`${name}: the same rows from the summaries as from the registrations`, async () => {
+      for (const params of PARAMS) {
+        const fast = await run(name, params, true);
+        // the summaries were read (otherwise this test would compare a path with itself)
+        expect(await queryValue<boolean>(db.conn, `SELECT getvariable('attendance_summary')`)).toBe(true);
+        const slow = await run(name, params, false);
+        expect(await queryValue<boolean>(db.conn, `SELECT getvariable('attendance_summary')`)).toBe(false);
+        expect(fast.rows).toEqual(slow.rows);
+        expect(fast.rows.length).toBeGreaterThan(0);
+      }
+    });
+  }
+
+  it('data-quality still finds the planted registrations through the summaries', async () => {
+    const rows = (await run('data-quality', { on: '2024-06-30' }, true)).rows;
+    const check = (m: string, c: string) => rows.find((r) => r.municipality === m && r.check === c)!;
+    expect(check('350', 'unknown_case').examples).toContain('sum-lost');
+    expect(check('350', 'attendance_outside_service').examples).toContain('sum-lost');
+    expect(check('350', 'unknown_offer').examples).toContain('sum-lost');
+    expect(check('265', 'attendance_outside_service').examples).toContain('sum-split');
+  });
+
+  it('an --as-of before the latest registration reads the registrations themselves', async () => {
+    const asOf = '2024-03-31T23:59:59+02:00';
+    await run('absence', { on: '2024-06-30', asOf }, true);
+    expect(await queryValue<boolean>(db.conn, `SELECT getvariable('attendance_summary')`)).toBe(false);
+  });
+
+  it('a database projected before the summaries existed gets them when it is opened', async () => {
+    const before = await run('absence', { on: '2024-06-30', by: 'month' }, false);
+    await db.conn.run(`DROP TABLE attendance_days`);
+    await db.conn.run(`DROP TABLE attendance_pairs`);
+    await db.conn.run(`ALTER TABLE attendance DROP COLUMN pair_hash`);
+    await ensureProjectionSchema(db.conn);
+    expect(Number(await queryValue<bigint>(db.conn, `SELECT count(*) FROM attendance WHERE pair_hash IS DISTINCT FROM hash(municipality, case_id, offer_id)`))).toBe(0);
+    expect(Number(await queryValue<bigint>(db.conn, `SELECT sum(n) FROM attendance_days`))).toBe(
+      Number(await queryValue<bigint>(db.conn, `SELECT count(*) FROM attendance`)),
+    );
+    expect((await run('absence', { on: '2024-06-30', by: 'month' }, true)).rows).toEqual(before.rows);
+    expect((await run('data-quality', { on: '2024-06-30' }, true)).rows).toEqual((await run('data-quality', { on: '2024-06-30' }, false)).rows);
+  });
+});
