@@ -20,6 +20,8 @@ export interface Chart {
   columns: readonly { field: string; label: Text }[];
   /** A KPI tile: the field's value in the latest period, per municipality (Overblik). */
   kpi?: string;
+  /** Show the table alternative open: the table is the content (the evidence sheet's wording). */
+  tableOpen?: boolean;
   spec(lang: Lang, ctx: ChartContext): TopLevelSpec;
 }
 
@@ -247,7 +249,7 @@ export const PAGES: readonly Page[] = [
             ],
             encoding: { x: level, y: offer },
             layer: [
-              { mark: 'rect', encoding: { color: { ...mean, scale: { domain: [1, 5], scheme: 'blues' } }, tooltip: [offer, level, grants, mean] } },
+              { mark: 'rect', encoding: { color: { field: mean.field, type: mean.type, title: mean.title, scale: { domain: [1, 5], scheme: 'blues' }, legend: { format: ',.1f' } }, tooltip: [offer, level, grants, mean] } },
               { mark: { type: 'text', fontSize: 11 }, encoding: { text: grants, color: { condition: { test: 'datum.meanDays > 3.5', value: 'white' }, value: 'black' } } },
             ],
           };
@@ -389,6 +391,55 @@ export const PAGES: readonly Page[] = [
         description: t('Andel af kvartalets opfølgninger, der blev holdt senest på forfaldsdagen.', 'Share of the quarter’s follow-ups held on or before their due date.'),
         columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('held', 'Holdt', 'Held'), col('heldOnTime', 'Til tiden', 'On time'), col('heldOnTimePct', 'Til tiden (%)', 'On time (%)')],
         spec: (lang) => trend('heldOnTimePct', t('Til tiden (%)', 'On time (%)'), lang, true),
+      },
+    ],
+  },
+  {
+    id: 'kvalitetsstandard',
+    title: t('Kvalitetsstandard', 'Quality standard'),
+    charts: [
+      {
+        id: 'evidence', report: 'standard-evidence', tableOpen: true,
+        title: t('Standardens regler og den målte praksis', 'The standard’s rules and measured practice'),
+        description: t(
+          'For hver regel og hver version af kvalitetsstandarden: søjlen er andelen af periodens sager, der overholder versionens regel, hvis den gjaldt for dem alle; stregen er andelen, mens versionen var gældende. Tabellen giver reglens ordlyd i hver version.',
+          'For each rule and each version of the quality standard: the bar is the share of the period’s cases meeting the version’s rule had it applied to all of them; the tick is the share while the version was in force. The table gives the rule’s wording in each version.',
+        ),
+        columns: [
+          col('municipality', 'Kommune', 'Municipality'), col('rule', 'Regel', 'Rule'), col('standardVersion', 'Version', 'Version'),
+          col('value', 'Værdi', 'Value'), col('wording', 'Ordlyd (fra standarden)', 'Wording (from the standard)'),
+          col('inForceBase', 'Sager mens gældende', 'Cases while in force'), col('inForcePct', 'Overholdt mens gældende (%)', 'Met while in force (%)'),
+          col('ifAppliedBase', 'Sager i perioden', 'Cases in the period'), col('ifAppliedPct', 'Overholdt med denne version (%)', 'Met under this version (%)'),
+        ],
+        spec: (lang) => {
+          const labels: Record<string, Text> = {
+            processing_deadline: t('Sagsbehandlingsfrist', 'Processing deadline'), days_per_week: t('Dage pr. uge', 'Days per week'),
+            follow_up_interval: t('Opfølgning', 'Follow-up'), complaint_forwarding: t('Videresendelse af klager', 'Forwarding complaints'),
+            target_group_age: t('Målgruppe: alder', 'Target group: age'), target_group_function_level: t('Målgruppe: VUM-niveau', 'Target group: VUM level'),
+            action_plan: t('Handleplan', 'Action plan'), provider_approval: t('Godkendt leverandør', 'Approved provider'),
+          };
+          const ruleLabel = `{${Object.entries(labels).map(([k, v]) => `'${k}': '${v[lang]}'`).join(', ')}}[datum.rule]`;
+          const rule = { field: 'label', type: 'nominal' as const, title: t('Regel', 'Rule')[lang], sort: Object.values(labels).map((l) => l[lang]) };
+          const version = { field: 'standardVersion', type: 'nominal' as const, title: t('Version', 'Version')[lang] };
+          const share = t('Andel (%)', 'Share (%)')[lang];
+          return {
+            $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 360,
+            transform: [{ calculate: `datum.municipality + ' · ' + ${ruleLabel}`, as: 'label' }, { filter: 'datum.ifAppliedPct != null' }],
+            encoding: { y: rule, yOffset: version, color: version },
+            layer: [
+              {
+                mark: 'bar',
+                encoding: {
+                  x: { field: 'ifAppliedPct', type: 'quantitative', title: share, scale: { domain: [0, 100] } },
+                  tooltip: [{ field: rule.field, type: rule.type, title: rule.title }, version, { field: 'value', type: 'nominal', title: t('Værdi', 'Value')[lang] },
+                    { field: 'ifAppliedPct', type: 'quantitative', title: t('Med denne version (%)', 'Under this version (%)')[lang], format: ',.1f' },
+                    { field: 'inForcePct', type: 'quantitative', title: t('Mens gældende (%)', 'While in force (%)')[lang], format: ',.1f' }],
+                },
+              },
+              { mark: { type: 'tick', color: 'black', thickness: 2 }, encoding: { x: { field: 'inForcePct', type: 'quantitative' } } },
+            ],
+          };
+        },
       },
     ],
   },

@@ -44,7 +44,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards }: { 
       <p id="${c.id}-desc" class="desc">${esc(c.description[lang])}</p>
       ${c.kpi ? `<p class="kpi" id="${c.id}-kpi" aria-live="polite"></p>` : ''}
       <figure role="group" aria-labelledby="${c.id}-title" aria-describedby="${c.id}-desc"><div id="${c.id}" class="vis">${ui.loading}</div></figure>
-      <details><summary>${ui.table}</summary><table id="${c.id}-table"></table></details>
+      <details${c.tableOpen ? ' open' : ''}><summary>${ui.table}</summary><table id="${c.id}-table"></table></details>
       <p><a class="csv" href="${esc(charts.find((x) => x.id === c.id)!.url)}&amp;format=csv" download="${c.id}.csv">${ui.csv}</a></p>
     </section>`).join('');
   const otherLang = `/dashboards/${page.id}?${esc(query({ ...filters, lang: lang === 'da' ? 'en' : undefined }))}`;

@@ -72,6 +72,10 @@ export const REPORTS: readonly ReportDef[] = Object.freeze([
   report('dead-letters', 'reason (field path and rule) of rejected lines', 'the time a line was received (--as-of)', {
     path: 'text', rule: 'text', lines: 'int',
   }),
+  report('standard-evidence', 'municipality × rule of the quality standard × standard version', 'per rule, as in its metric report; the rule applied to the whole period, and while the version was in force', {
+    municipality: 'text', rule: 'text', standardVersion: 'text', effectiveFrom: 'date', value: 'text', wording: 'text', measure: 'text',
+    inForceBase: 'int', inForcePct: 'pct', ifAppliedBase: 'int', ifAppliedPct: 'pct',
+  }),
   report('volume', 'municipality', "each event's own date; grants in effect on --on", {
     municipality: 'text', applications: 'int', withdrawn: 'int', decisions: 'int', granted: 'int', partlyGranted: 'int',
     rejected: 'int', grantsInEffect: 'int', starts: 'int', ends: 'int', transportSharePct: 'pct',

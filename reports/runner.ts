@@ -4,6 +4,7 @@ import { Sel104Error } from '../schemas/errors.ts';
 import type { Standard } from '../schemas/standard.ts';
 import { REPORT_NAMES, findReport, type ColumnKind, type ReportDef } from './catalogue.ts';
 import { ReportParams, todayInCopenhagen } from './params.ts';
+import { standardEvidence } from './evidence.ts';
 import { PERIODS_DDL, hasSummaries, prepareReportSession } from './session.ts';
 
 export type Cell = string | number | null | string[];
@@ -110,6 +111,11 @@ function coerce(kind: ColumnKind, v: unknown): Cell {
 /** Runs one report on a connection (the connection's temp state holds the parameters). */
 export async function runReport(conn: DuckDBConnection, name: string, raw: unknown, opts: RunOptions): Promise<ReportResult> {
   const { def, params } = checkRequest(name, raw, opts);
+  if (def.name === 'standard-evidence') {
+    // composed in TypeScript from the metric reports (evidence.ts), not one SQL statement
+    const rows = await standardEvidence(conn, params, opts);
+    return { def, params, columns: Object.keys(def.columns), rows };
+  }
   await prepareReportSession(conn, opts.standards);
   await setParameters(conn, params, opts.summaries);
   const reader = await conn.runAndReadAll(reportSql(def.name));
@@ -125,6 +131,7 @@ export async function runReport(conn: DuckDBConnection, name: string, raw: unkno
 /** Writes a report as Parquet with DuckDB's own writer, keeping the report's row order. */
 export async function exportParquet(conn: DuckDBConnection, name: string, raw: unknown, file: string, opts: RunOptions): Promise<number> {
   const { def, params } = checkRequest(name, raw, opts);
+  if (def.name === 'standard-evidence') throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', 'format: parquet is not available for standard-evidence (use json, csv or arrow)');
   await prepareReportSession(conn, opts.standards);
   await setParameters(conn, params, opts.summaries);
   const cols = [...(params.by ? ['period'] : []), ...Object.keys(def.columns)].map((c) => `"${c}"`).join(', ');

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
@@ -9,6 +10,7 @@ import { CHROMIUM, chromiumOrSkip } from './browser.ts';
 import { ROOT, cli, tempDir } from './helpers.ts';
 
 const browserCheck = chromiumOrSkip();
+const ARTIFACTS = join(ROOT, 'test-artifacts');
 
 /** Every dashboard page in real headless Chromium over simulated data. */
 describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
@@ -68,6 +70,9 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
           // vega-embed's menu offers export only: no editor, no source.
           expect(await page.locator(`#${c.id} .vega-actions a`).allTextContents()).not.toContain('Open in Vega Editor');
         }
+        // kept for people to look at (test-artifacts/ is not committed)
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: join(ARTIFACTS, `dashboard-${p.id}.png`), fullPage: true });
       } finally {
         await page.close();
       }

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ruleWording, sourceClauses } from '../../reports/evidence.ts';
+import { loadStandards } from '../../schemas/standard.ts';
+import { caseOf, given, type Scenario } from '../scenario.ts';
+
+/**
+ * standard-evidence, worked out by hand on Lejre (350): lejre-old (20 weeks, no VUM level, no
+ * action plan rule) for applications received before 2022-01-01, lejre-2021 (12 weeks, VUM level
+ * 3 or higher, action plan required) from then. Days from receipt to decision:
+ *   A  received 2021-06-01, granted 2021-09-09: 100 days (within 20 weeks = 140, not 12 = 84); VUM 1
+ *   D  received 2021-01-04, rejected 2021-06-03: 150 days (late under both)
+ *   B  received 2022-03-01, granted 2022-05-10:  70 days (within both); VUM 2
+ *   C  received 2022-03-01, granted 2022-06-29: 120 days (within 20 weeks only); VUM 3, action plan offered
+ */
+const A = caseOf('350', 'ev-a');
+const B = caseOf('350', 'ev-b');
+const C = caseOf('350', 'ev-c');
+const D = caseOf('350', 'ev-d');
+
+let s: Scenario;
+beforeAll(async () => {
+  s = await given([
+    A.applied('2021-06-01'), A.assessed('2021-07-01', 1), A.granted('2021-09-09'),
+    D.applied('2021-01-04'), D.rejected('2021-06-03'),
+    B.applied('2022-03-01'), B.assessed('2022-04-01', 2), B.granted('2022-05-10'),
+    C.applied('2022-03-01'), C.assessed('2022-04-01', 3), C.granted('2022-06-29'), C.actionPlan('2022-07-05'),
+  ]);
+});
+afterAll(() => s.close());
+
+const row = (rows: Record<string, unknown>[], rule: string, version: string) => {
+  const r = rows.find((x) => x.rule === rule && x.standardVersion === version);
+  if (!r) throw new Error(`no row for ${rule} × ${version}`);
+  return { value: r.value, inForce: [r.inForceBase, r.inForcePct], ifApplied: [r.ifAppliedBase, r.ifAppliedPct] };
+};
+
+describe('standard-evidence: each rule under each version, side by side', () => {
+  it('processing deadline: practice under each version, and every decision against each deadline', async () => {
+    const rows = await s.report('standard-evidence', { municipality: '350', on: '2023-12-31' });
+    // lejre-old: its own applications A ✓, D ✗ → 1 of 2 = 50.0; with 20 weeks for all: A B C ✓, D ✗ → 75.0
+    expect(row(rows, 'processing_deadline', 'lejre-old')).toEqual({ value: '20 weeks', inForce: [2, 50], ifApplied: [4, 75] });
+    // lejre-2021: B ✓, C ✗ → 50.0; with 12 weeks for all: only B ✓ → 1 of 4 = 25.0
+    expect(row(rows, 'processing_deadline', 'lejre-2021')).toEqual({ value: '12 weeks', inForce: [2, 50], ifApplied: [4, 25] });
+  });
+
+  it('target group (VUM level) and action plan: grants decided while in force, and all grants', async () => {
+    const rows = await s.report('standard-evidence', { municipality: '350', on: '2023-12-31' });
+    // lejre-old has neither rule: no share; its grants while in force (to 2021-12-31): A; all grants: A B C
+    expect(row(rows, 'target_group_function_level', 'lejre-old')).toEqual({ value: null, inForce: [1, null], ifApplied: [3, null] });
+    // level ≥ 3 while in force: B ✗, C ✓ → 50.0; for all grants: A ✗ B ✗ C ✓ → 1 of 3 = 33.3
+    expect(row(rows, 'target_group_function_level', 'lejre-2021')).toEqual({ value: 'VUM level 3 or higher', inForce: [2, 50], ifApplied: [3, 33.3] });
+    // an action plan offered within 30 days: only C → 1 of 2 = 50.0 while in force, 1 of 3 = 33.3 for all
+    expect(row(rows, 'action_plan', 'lejre-2021')).toEqual({ value: 'required', inForce: [2, 50], ifApplied: [3, 33.3] });
+    expect(row(rows, 'action_plan', 'lejre-old').value).toBeNull();
+  });
+
+  it('a period filter applies to both columns: 2022 only', async () => {
+    const rows = await s.report('standard-evidence', { municipality: '350', from: '2022-01-01', to: '2022-12-31', on: '2023-12-31' });
+    // decisions in 2022: B (70 days) and C (120 days), both received under lejre-2021
+    expect(row(rows, 'processing_deadline', 'lejre-old')).toEqual({ value: '20 weeks', inForce: [0, null], ifApplied: [2, 100] });
+    expect(row(rows, 'processing_deadline', 'lejre-2021')).toEqual({ value: '12 weeks', inForce: [2, 50], ifApplied: [2, 50] });
+  });
+
+  it('one row per rule × version for every municipality, with the wording of each version', async () => {
+    const rows = await s.report('standard-evidence', { on: '2023-12-31' });
+    // Lejre 8 rules × 2 versions, Roskilde 8 × 1
+    expect(rows).toHaveLength(24);
+    expect(String(rows.find((r) => r.rule === 'processing_deadline' && r.standardVersion === 'lejre-old')!.wording)).toContain('Sagsbehandlingsfrist 20 uger');
+    expect(String(rows.find((r) => r.rule === 'processing_deadline' && r.standardVersion === 'lejre-2021')!.wording)).toContain('inden for 12 uger');
+    expect(rows.find((r) => r.rule === 'processing_deadline' && r.municipality === '265')!.value).toBeNull();
+  });
+
+  it('rejects --by: versions are compared over one period', async () => {
+    await expect(s.report('standard-evidence', { on: '2023-12-31', by: 'year' })).rejects.toThrow(/by: /);
+  });
+});
+
+describe('rule wording from a version source', () => {
+  const standards = loadStandards();
+  const source = (id: string) => [...standards.values()].flatMap((x) => x.versions).find((v) => v.id === id)!.source;
+
+  it('splits at sentence ends and semicolons outside quotes, keeping the section label', () => {
+    expect(sourceClauses('§3: "a. B"; "c" (note). §4: "d." Omfang: "e"')).toEqual(['§3: "a. B"', '§3: "c" (note).', '§4: "d."', 'Omfang: "e"']);
+  });
+
+  it('finds each rule in the shipped sources', () => {
+    expect(ruleWording('follow_up_interval', source('lejre-old'))).toBe('§12: "Der foretages en opfølgning en gang pr. år, på de visiterede tilbud."');
+    expect(ruleWording('complaint_forwarding', source('lejre-2021'))).toContain('videresender vi din klage til Ankestyrelsen');
+    expect(ruleWording('target_group_age', source('roskilde'))).toBe('Målgruppe: "er over 18 år og under folkepensionsalderen".');
+    expect(ruleWording('action_plan', source('lejre-old'))).toBe('No action plan rule in the old text.');
+    expect(ruleWording('target_group_function_level', source('roskilde'))).toBeNull();
+  });
+});
