@@ -33,7 +33,11 @@ describe('the whole catalogue on simulated data', () => {
   const runAll = (db: string, params: Record<string, string>) =>
     withDb(db, async ({ conn }) => {
       const out: Record<string, Row[]> = {};
-      for (const r of REPORTS) out[r.name] = (await runReport(conn, r.name, { on: ON, ...params }, { standards })).rows;
+      // standard-evidence compares versions over one period: it takes no --by
+      for (const r of REPORTS) {
+        if (params.by && r.name === 'standard-evidence') continue;
+        out[r.name] = (await runReport(conn, r.name, { on: ON, ...params }, { standards })).rows;
+      }
       return out;
     });
 
