@@ -16,6 +16,8 @@ import { isoDate } from '../schemas/primitives.ts';
 import { REPORT_NAMES } from '../reports/catalogue.ts';
 import { FILE_FORMATS, TEXT_FORMATS, renderText, toArrowIpc, type ReportFormat } from '../reports/formats.ts';
 import { checkRequest, exportParquet, runReport } from '../reports/runner.ts';
+import { publicArrowIpc, publicDeclaration, publicReport, publicResult } from '../reports/public.ts';
+import { DEFAULT_THRESHOLD } from '../reports/suppression.ts';
 import { currentStandards } from './context.ts';
 import { progressBar } from './progress.ts';
 import { formatTable } from './table.ts';
@@ -49,6 +51,7 @@ const positiveNumber = (name: string) => parseWith(z.coerce.number({ error: 'mus
 const integer = (name: string) => parseWith(z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number'), name);
 const positiveInteger = (name: string) =>
   parseWith(z.coerce.number({ error: 'must be a whole number > 0' }).int('must be a whole number > 0').positive('must be a whole number > 0'), name);
+const threshold = parseWith(z.coerce.number({ error: 'must be a whole number ≥ 2' }).int('must be a whole number ≥ 2').min(2, 'must be a whole number ≥ 2'), '--threshold');
 const municipalityList = parseWith(
   z.string().regex(/^\d{3}(,\d{3})*$/, 'must be comma-separated 3-digit municipality codes').transform((s) => s.split(',')),
   '--municipalities',
@@ -181,11 +184,17 @@ export function commands(program: Command): void {
     .option('--by <period>', 'one row per month, quarter or year')
     .addOption(new Option('--format <format>', 'output format').choices([...TEXT_FORMATS, ...FILE_FORMATS]).default(process.stdout.isTTY ? 'table' : 'json'))
     .option('--out <file>', 'write to this file (required for parquet and arrow)')
-    .action(async (name: string, o: { format: ReportFormat; out?: string; [k: string]: unknown }, cmd: Command) => {
+    .option('--public', 'the public version of an aggregate report: small counts shown as <5, and the counts and percentages that would give them away as .')
+    .option('--threshold <n>', `with --public: counts from 1 to n − 1 are small, shown as <n (default ${DEFAULT_THRESHOLD})`, threshold)
+    .action(async (name: string, o: { format: ReportFormat; out?: string; public?: boolean; threshold?: number; [k: string]: unknown }, cmd: Command) => {
       const params = Object.fromEntries(['municipality', 'from', 'to', 'on', 'asOf', 'by'].filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
       const opts = { standards: currentStandards() };
       if ((o.format === 'parquet' || o.format === 'arrow') && !o.out) throw new Sel104Error('SEL104_ERR_USAGE', `--format ${o.format} needs --out FILE`);
-      checkRequest(name, params, opts);
+      if (o.threshold !== undefined && !o.public) throw new Sel104Error('SEL104_ERR_USAGE', '--threshold goes with --public');
+      // DuckDB writes Parquet straight from the report's SQL, so the suppressed cells never pass through it.
+      if (o.public && o.format === 'parquet') throw new Sel104Error('SEL104_ERR_USAGE', '--public does not write parquet; use --format json, csv, table, excel-csv or arrow');
+      const { def } = checkRequest(name, params, opts);
+      if (o.public) publicDeclaration(def);
       await withDatabase(globals(cmd), async (db) => {
         await ensureProjectionSchema(db.conn);
         if (o.format === 'parquet') {
@@ -193,8 +202,15 @@ export function commands(program: Command): void {
           process.stderr.write(`wrote ${n} rows to ${o.out}\n`);
           return;
         }
-        const result = await runReport(db.conn, name, params, opts);
-        const body = o.format === 'arrow' ? toArrowIpc(result) : renderText(result, o.format);
+        let result = await runReport(db.conn, name, params, opts);
+        if (o.public) {
+          const shown = publicReport(result, { threshold: o.threshold ?? DEFAULT_THRESHOLD });
+          if (shown.exposed.length > 0) {
+            process.stderr.write(`sel104: note: ${shown.exposed.length} withheld counts may still be worked out from the <${shown.threshold} marks and the sums alone (${shown.exposed[0]}${shown.exposed.length > 1 ? ', …' : ''}); a longer period or fewer categories protects them\n`);
+          }
+          result = publicResult(result, shown);
+        }
+        const body = o.format === 'arrow' ? (o.public ? publicArrowIpc(result) : toArrowIpc(result)) : renderText(result, o.format);
         if (o.out) {
           writeFileSync(o.out, body);
           process.stderr.write(`wrote ${result.rows.length} rows to ${o.out}\n`);

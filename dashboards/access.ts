@@ -4,13 +4,16 @@ import { Sel104Error } from '../schemas/errors.ts';
 
 /**
  * Access tokens (`SEL104_TOKENS`): comma-separated `TOKEN:ROLE[+ROLE]` entries, for example
- * `9f2c…e1:read+ingest,77ab…03:read`. Roles: `read` (reports, pages), `ingest` (POST /api/events).
- * Tokens must be at least 24 characters, so a guessable word is refused at start-up.
+ * `9f2c…e1:read+ingest,77ab…03:read,c0un…42:council`. Roles: `read` (reports, pages),
+ * `ingest` (POST /api/events), `council` (GET /api/reports/NAME only, and only the public
+ * version: aggregate reports with small numbers suppressed, reports/public.ts; a token that also
+ * has `read` gets the full reports). Tokens must be at least 24 characters, so a guessable word
+ * is refused at start-up.
  */
-export const ROLES = ['read', 'ingest'] as const;
+export const ROLES = ['read', 'ingest', 'council'] as const;
 export type Role = (typeof ROLES)[number];
 
-const Entry = z.string().regex(/^[A-Za-z0-9._~-]{24,}:(read|ingest)(\+(read|ingest))*$/, 'must be TOKEN:ROLE[+ROLE], the token at least 24 characters of A–Z a–z 0–9 . _ ~ -, roles read and ingest');
+const Entry = z.string().regex(/^[A-Za-z0-9._~-]{24,}:(read|ingest|council)(\+(read|ingest|council))*$/, 'must be TOKEN:ROLE[+ROLE], the token at least 24 characters of A–Z a–z 0–9 . _ ~ -, roles read, ingest and council');
 
 export interface AccessTokens {
   /** The roles of a bearer token, or undefined for an unknown token. */

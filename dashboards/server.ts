@@ -14,6 +14,7 @@ import { REPORT_NAMES, REPORTS } from '../reports/catalogue.ts';
 import { ReportParams, todayInCopenhagen } from '../reports/params.ts';
 import { renderText, toArrowIpc } from '../reports/formats.ts';
 import { checkRequest, runReport } from '../reports/runner.ts';
+import { publicArrowIpc, publicDeclaration, publicReport, publicResult } from '../reports/public.ts';
 import { type AccessTokens, type Role } from './access.ts';
 import { findPage } from './charts.ts';
 import { renderDashboardPage, type Filters } from './dashboardPage.ts';
@@ -78,11 +79,14 @@ const problemSchema = {
 
 const REPORT_ROUTE_SCHEMA = {
   summary: 'Run one report of the catalogue',
-  description: 'JSON rows by default; an Arrow IPC stream for Accept: application/vnd.apache.arrow.stream; CSV for Accept: text/csv.',
+  description:
+    'JSON rows by default; an Arrow IPC stream for Accept: application/vnd.apache.arrow.stream; CSV for Accept: text/csv. ' +
+    'A token with the role council (and not read) always gets the public version: aggregate reports only (case-level reports are 403), ' +
+    'counts from 1 to 4 as "<5", counts and percentages that would give them away as "." (so count cells may be strings; in Arrow, those columns are Utf8).',
   tags: ['reports'],
   params: { type: 'object', properties: { name: { type: 'string', enum: [...REPORT_NAMES] } }, required: ['name'] },
   querystring: z.toJSONSchema(ReportParams, { io: 'input', unrepresentable: 'any' }),
-  response: { 200: { description: 'the report rows', type: 'array', items: { type: 'object', additionalProperties: true } }, 400: problemSchema, 404: problemSchema },
+  response: { 200: { description: 'the report rows', type: 'array', items: { type: 'object', additionalProperties: true } }, 400: problemSchema, 403: problemSchema, 404: problemSchema },
 };
 
 const INGEST_ROUTE_SCHEMA = {
@@ -149,10 +153,13 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
   });
   app.register(swaggerUi, { routePrefix: '/docs' });
 
-  // Each route names the role it needs (config.role); /healthz and /docs need none.
+  // Each route names the role it needs, or the roles any one of which will do (config.role);
+  // /healthz and /docs need none. The token's roles are kept for the route (the report route
+  // serves a council-only token the public version).
+  const rolesOfRequest = new WeakMap<object, ReadonlySet<Role>>();
   if (tokens && tokens.size > 0) {
     app.addHook('onRequest', async (request, reply) => {
-      const role = (request.routeOptions.config as { role?: Role } | undefined)?.role;
+      const role = (request.routeOptions.config as { role?: Role | readonly Role[] } | undefined)?.role;
       if (!role) return;
       const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
       const roles = bearer ? tokens.rolesOf(bearer) : undefined;
@@ -160,7 +167,9 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
         reply.header('www-authenticate', 'Bearer');
         throw new Sel104Error('SEL104_ERR_UNAUTHENTICATED', 'a valid access token is required: Authorization: Bearer TOKEN');
       }
-      if (!roles.has(role)) throw new Sel104Error('SEL104_ERR_FORBIDDEN', `this token lacks the role "${role}"`);
+      const anyOf: readonly Role[] = typeof role === 'string' ? [role] : role;
+      if (!anyOf.some((r) => roles.has(r))) throw new Sel104Error('SEL104_ERR_FORBIDDEN', `this token lacks the role ${anyOf.map((r) => `"${r}"`).join(' or ')}`);
+      rolesOfRequest.set(request, roles);
     });
   }
 
@@ -222,22 +231,28 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
     api.get('/api/reports', { schema: { summary: 'The report catalogue', tags: ['reports'] }, config: { role: 'read' } }, async () => REPORTS.map(({ name, rowsPer, anchor, columns }) => ({ name, rowsPer, anchor, columns: Object.keys(columns) })));
 
     // The report parameters as a query string (the same zod schema as the CLI); JSON by default,
-    // an Arrow IPC stream or CSV when the Accept header asks for it.
-    api.get('/api/reports/:name', { schema: REPORT_ROUTE_SCHEMA, config: { role: 'read' } }, async (request, reply) => {
+    // an Arrow IPC stream or CSV when the Accept header asks for it. A council token without
+    // `read` gets the public version, with the default threshold, whatever it asks for.
+    api.get('/api/reports/:name', { schema: REPORT_ROUTE_SCHEMA, config: { role: ['read', 'council'] } }, async (request, reply) => {
       const { name } = request.params as { name: string };
       // `format=csv|arrow` in the query string stands in for the Accept header (download links).
       const { format, ...query } = request.query as Record<string, unknown>;
       if (format !== undefined && format !== 'json' && format !== 'csv' && format !== 'arrow') {
         throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', 'format: must be json, csv or arrow');
       }
-      checkRequest(name, query, { standards });
+      const { def } = checkRequest(name, query, { standards });
+      const roles = rolesOfRequest.get(request);
+      const publicOnly = roles !== undefined && !roles.has('read');
+      // Case-level reports are refused before they run.
+      if (publicOnly) publicDeclaration(def);
       const stop = metrics.reportSeconds.startTimer({ report: name });
-      const result = await serial(async () => runReport(await reportConnection(), name, query, { standards }));
+      const full = await serial(async () => runReport(await reportConnection(), name, query, { standards }));
       stop();
+      const result = publicOnly ? publicResult(full, publicReport(full)) : full;
       const accept = format ? { json: 'application/json', csv: 'text/csv', arrow: 'application/vnd.apache.arrow.stream' }[format] : (request.headers.accept ?? '');
       reply.header('cache-control', 'no-store');
       if (accept.includes('application/vnd.apache.arrow.stream')) {
-        return reply.type('application/vnd.apache.arrow.stream').send(Buffer.from(toArrowIpc(result)));
+        return reply.type('application/vnd.apache.arrow.stream').send(Buffer.from(publicOnly ? publicArrowIpc(result) : toArrowIpc(result)));
       }
       if (accept.includes('text/csv')) {
         return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(renderText(result, 'csv'));

@@ -9,6 +9,8 @@ export const ERRORS = {
   SEL104_ERR_UNSUPPORTED_MEDIA_TYPE: { exitCode: 2, status: 415, title: 'Unsupported media type' },
   SEL104_ERR_UNAUTHENTICATED: { exitCode: 2, status: 401, title: 'Unauthorized' },
   SEL104_ERR_FORBIDDEN: { exitCode: 2, status: 403, title: 'Forbidden' },
+  // A case-level report (or one without a declaration in reports/public.ts) has no version with small numbers suppressed.
+  SEL104_ERR_NOT_PUBLIC: { exitCode: 2, status: 403, title: 'Report not public' },
   SEL104_ERR_FILE_NOT_FOUND: { exitCode: 2, status: 400, title: 'Input file not found' },
   SEL104_ERR_STANDARD_INVALID: { exitCode: 1, status: 500, title: 'Invalid quality standard' },
   SEL104_ERR_LOG_MISMATCH: { exitCode: 1, status: 500, title: 'Projection belongs to another log' },

@@ -1,3 +1,4 @@
+import { tableFromIPC } from 'apache-arrow';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTokens } from '../dashboards/access.ts';
@@ -7,6 +8,8 @@ import { caseOf, given, type Scenario } from './scenario.ts';
 
 const READER = 'reader-token-0123456789abcdef';
 const INGESTER = 'ingest-token-0123456789abcdef';
+const COUNCIL = 'council-token-0123456789abcdef';
+const COUNCIL_READER = 'council-reader-0123456789abcdef';
 
 describe('access tokens and roles', () => {
   let s: Scenario;
@@ -56,5 +59,94 @@ describe('access tokens and roles', () => {
     const r = cli(['serve', '--host', '0.0.0.0'], { env: { SEL104_TOKENS: '' } });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^sel104: --host 0\.0\.0\.0 is not a loopback address.*SEL104_TOKENS.*\[SEL104_ERR_USAGE\]$/m);
+  });
+});
+
+describe('the council role: aggregate reports only, small numbers suppressed', () => {
+  // Lejre 2024: seven applications; five granted (no transport), one rejected, one withdrawn.
+  // volume: applications 7, withdrawn 1, decisions 6 = 5 granted + 0 partly + 1 rejected, 5 in effect.
+  const cases = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7'].map((id) => caseOf('350', id));
+  let s: Scenario;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    s = await given([
+      ...cases.map((c) => c.applied('2024-01-10')),
+      ...cases.slice(0, 5).map((c) => c.granted('2024-02-01')),
+      cases[5]!.rejected('2024-02-01'),
+      cases[6]!.withdrawn('2024-01-20'),
+    ]);
+    app = buildServer({ db: s.db, tokens: parseTokens(`${READER}:read,${INGESTER}:ingest,${COUNCIL}:council,${COUNCIL_READER}:council+read`) });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    s?.close();
+  });
+
+  const query = 'municipality=350&from=2024-01-01&to=2024-12-31&on=2024-06-30';
+  const get = (url: string, token: string, accept?: string) =>
+    app.inject({ url, headers: { authorization: `Bearer ${token}`, ...(accept ? { accept } : {}) } });
+  const full = {
+    municipality: '350', applications: 7, withdrawn: 1, decisions: 6, granted: 5, partlyGranted: 0, rejected: 1,
+    grantsInEffect: 5, starts: 0, ends: 0, transportSharePct: 0,
+  };
+
+  // The 1 rejected is <5; the 5 granted are withheld (6 − 5 gives the 1), and so are the 6
+  // decisions (with the granted read as 0 or at least 5, 6 gives 5 + 1); the share rests on them.
+  it('a council token gets the public version: small counts as <5, those that give them away and the share as .', async () => {
+    const res = await get(`/api/reports/volume?${query}`, COUNCIL);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.json()).toEqual([{ ...full, withdrawn: '<5', decisions: '.', granted: '.', rejected: '<5', transportSharePct: '.' }]);
+  });
+
+  it('as CSV too, and as Arrow with the suppressed columns as text', async () => {
+    const csv = await get(`/api/reports/volume?${query}`, COUNCIL, 'text/csv');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body.trimEnd().split('\n')).toEqual([
+      'municipality,applications,withdrawn,decisions,granted,partlyGranted,rejected,grantsInEffect,starts,ends,transportSharePct',
+      '350,7,<5,.,.,0,<5,5,0,0,.',
+    ]);
+    const arrow = await get(`/api/reports/volume?${query}&format=arrow`, COUNCIL);
+    expect(arrow.statusCode).toBe(200);
+    const table = tableFromIPC(arrow.rawPayload);
+    expect(String(table.schema.fields.find((f) => f.name === 'withdrawn')!.type)).toBe('Utf8');
+    expect(table.toArray().map((r) => r.toJSON())).toEqual([{
+      municipality: '350', applications: '7', withdrawn: '<5', decisions: '.', granted: '.', partlyGranted: '0', rejected: '<5',
+      grantsInEffect: '5', starts: '0', ends: '0', transportSharePct: '.',
+    }]);
+  });
+
+  it('a case-level report is 403 problem+json saying it lists cases', async () => {
+    for (const name of ['open-applications', 'eligibility-cases', 'absence-flags', 'data-quality', 'dead-letters']) {
+      const res = await get(`/api/reports/${name}?on=2024-06-30`, COUNCIL);
+      expect(res.statusCode, name).toBe(403);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json()).toMatchObject({ status: 403, code: 'SEL104_ERR_NOT_PUBLIC' });
+      expect(res.json().detail).toMatch(new RegExp(`^report "${name}" lists `));
+    }
+    // The reader still gets the work list.
+    expect((await get('/api/reports/open-applications?on=2024-06-30', READER)).statusCode).toBe(200);
+  });
+
+  it('a council token may not ingest, nor read metrics, the catalogue or the pages', async () => {
+    const post = await app.inject({ method: 'POST', url: '/api/events', headers: { authorization: `Bearer ${COUNCIL}`, 'content-type': 'application/x-ndjson' }, payload: '' });
+    expect(post.statusCode).toBe(403);
+    expect(post.json()).toMatchObject({ code: 'SEL104_ERR_FORBIDDEN' });
+    for (const url of ['/metrics', '/api/reports', '/pipeline', '/dashboards/overblik']) expect((await get(url, COUNCIL)).statusCode, url).toBe(403);
+  });
+
+  it('a read token (with council or without) still gets every count; an ingest token gets no report', async () => {
+    for (const token of [READER, COUNCIL_READER]) expect((await get(`/api/reports/volume?${query}`, token)).json()).toEqual([full]);
+    const ingest = await get(`/api/reports/volume?${query}`, INGESTER);
+    expect(ingest.statusCode).toBe(403);
+    expect(ingest.json().detail).toBe('this token lacks the role "read" or "council"');
+  });
+
+  it('the API docs still describe the report route, with the 403', async () => {
+    const spec = (await app.inject({ url: '/docs/json' })).json();
+    const route = spec.paths['/api/reports/{name}'].get;
+    expect(Object.keys(route.responses)).toEqual(expect.arrayContaining(['200', '403']));
+    expect(route.description).toMatch(/council/);
   });
 });
