@@ -1,5 +1,5 @@
 import type { Standard } from '../schemas/standard.ts';
-import { PAGES, type Lang, type Page } from './charts.ts';
+import { CHART_CONFIG, PAGES, type Lang, type Page } from './charts.ts';
 
 /** A dashboard page: navigation, the filters (kept in the URL), and each chart with its table and CSV link. */
 export interface Filters {
@@ -12,8 +12,10 @@ export interface Filters {
 }
 
 const UI = {
-  da: { locale: 'da-DK', offer: 'Tilbud', latest: 'Seneste periode', pipeline: 'Pipeline: logposition {log}, projektion {projection}, efterslæb {lag} hændelser', home: 'Overblik over data', municipality: 'Kommune', all: 'Alle', from: 'Fra', to: 'Til', on: 'Opgjort pr.', apply: 'Vis', table: 'Vis som tabel', csv: 'Hent CSV', other: 'English', loading: 'Henter …' },
-  en: { locale: 'en-GB', offer: 'Offer', latest: 'Latest period', pipeline: 'Pipeline: log position {log}, projection {projection}, lag {lag} events', home: 'Data overview', municipality: 'Municipality', all: 'All', from: 'From', to: 'To', on: 'As on', apply: 'Show', table: 'Show as a table', csv: 'Download CSV', other: 'Dansk', loading: 'Loading …' },
+  da: { locale: 'da-DK', offer: 'Tilbud', latest: 'Seneste periode', pipeline: 'Pipeline: logposition {log}, projektion {projection}, efterslæb {lag} hændelser', home: 'Overblik over data', municipality: 'Kommune', all: 'Alle', from: 'Fra', to: 'Til', on: 'Opgjort pr.', apply: 'Vis', table: 'Vis som tabel', csv: 'Hent CSV', other: 'English', loading: 'Henter …',
+    embed: { CLICK_TO_VIEW_ACTIONS: 'Gem diagrammet som billede', SVG_ACTION: 'Gem som SVG', PNG_ACTION: 'Gem som PNG' } },
+  en: { locale: 'en-GB', offer: 'Offer', latest: 'Latest period', pipeline: 'Pipeline: log position {log}, projection {projection}, lag {lag} events', home: 'Data overview', municipality: 'Municipality', all: 'All', from: 'From', to: 'To', on: 'As on', apply: 'Show', table: 'Show as a table', csv: 'Download CSV', other: 'Dansk', loading: 'Loading …',
+    embed: { CLICK_TO_VIEW_ACTIONS: 'Save the chart as an image', SVG_ACTION: 'Save as SVG', PNG_ACTION: 'Save as PNG' } },
 } as const;
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -30,7 +32,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards }: { 
     return {
       id: c.id,
       url: `/api/reports/${c.report}?${query(params)}`,
-      spec: { ...c.spec(lang, { standards }), description: c.description[lang] },
+      spec: { ...c.spec(lang, { standards }), description: c.description[lang], config: CHART_CONFIG },
       columns: c.columns.map((x) => ({ field: x.field, label: x.label[lang] })),
       kpi: c.kpi,
     };
@@ -89,7 +91,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards }: { 
   <main>
     ${page.id === 'datakvalitet' ? `<p id="pipeline" data-template="${esc(ui.pipeline)}"></p>` : ''}${sections}
   </main>
-  <script type="application/json" id="sel104-charts">${JSON.stringify({ locale: ui.locale, latest: ui.latest, offer: filters.offer ?? null, charts }).replace(/</g, '\\u003c')}</script>
+  <script type="application/json" id="sel104-charts">${JSON.stringify({ locale: ui.locale, latest: ui.latest, embed: ui.embed, offer: filters.offer ?? null, charts }).replace(/</g, '\\u003c')}</script>
 </body>
 </html>
 `;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, resolvePaths, type Database } from '../consumers/database.ts';
 import { PAGES } from '../dashboards/charts.ts';
 import { buildServer } from '../dashboards/server.ts';
-import { CHROMIUM, chromiumOrSkip } from './browser.ts';
+import { CHROMIUM, accessibilityViolations, chromiumOrSkip } from './browser.ts';
 import { ROOT, cli, tempDir } from './helpers.ts';
 
 const browserCheck = chromiumOrSkip();
@@ -52,7 +52,7 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
   }
 
   for (const p of PAGES) {
-    it(`${p.id}: every chart is drawn as SVG with its table, nothing fails and nothing comes from elsewhere`, async () => {
+    it(`${p.id}: every chart is drawn as SVG with its table, nothing fails, nothing comes from elsewhere, axe finds nothing serious`, async () => {
       // Data quality over the whole period: its dead letters were received today, after 2024.
       const period = p.id === 'datakvalitet' ? '' : '&from=2022-01-01&to=2024-12-31';
       const { page, errors, foreign } = await open(`/dashboards/${p.id}?on=2024-12-31${period}`);
@@ -70,6 +70,8 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
           // vega-embed's menu offers export only: no editor, no source.
           expect(await page.locator(`#${c.id} .vega-actions a`).allTextContents()).not.toContain('Open in Vega Editor');
         }
+        // axe-core's WCAG A/AA and best-practice rules, on the drawn page (charts, tables, filters).
+        expect(await accessibilityViolations(page)).toEqual([]);
         // kept for people to look at (test-artifacts/ is not committed)
         mkdirSync(ARTIFACTS, { recursive: true });
         await page.screenshot({ path: join(ARTIFACTS, `dashboard-${p.id}.png`), fullPage: true });
@@ -113,6 +115,8 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
       const lastApplications = await da.page.locator('#applications-table tbody tr:last-child td:nth-child(3)').textContent();
       expect(kpi).toContain(`265: ${lastApplications}`);
       expect(kpi).toContain('2023-Q4');
+      const lastDecisions = await da.page.locator('#decisions-table tbody tr:last-child td:nth-child(3)').textContent();
+      expect(await da.page.locator('#decisions-kpi').textContent()).toContain(`265: ${lastDecisions}`);
       const csv = await da.page.locator('section[aria-labelledby="applications-title"] a.csv').getAttribute('href');
       expect(csv).toContain('municipality=265');
       expect(csv).toContain('format=csv');
@@ -123,6 +127,7 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
     try {
       expect(await en.page.getAttribute('html', 'lang')).toBe('en');
       expect(await en.page.locator('h1').textContent()).toBe('Overview');
+      expect(await accessibilityViolations(en.page)).toEqual([]);
     } finally {
       await en.page.close();
     }

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { PAGES } from '../dashboards/charts.ts';
+import { CHART_CONFIG, PAGES } from '../dashboards/charts.ts';
 import { findReport } from '../reports/catalogue.ts';
 import { loadStandards } from '../schemas/standard.ts';
 
@@ -31,7 +31,8 @@ describe('dashboard charts', () => {
   for (const { page, chart } of charts) {
     for (const lang of ['da', 'en'] as const) {
       it(`${page}/${chart.id} (${lang}) is a valid Vega-Lite spec`, () => {
-        const ok = validate(chart.spec(lang, { standards }));
+        // As the page serves it: with the shared config (the palette).
+        const ok = validate({ ...chart.spec(lang, { standards }), config: CHART_CONFIG });
         expect(ok, JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
       });
     }

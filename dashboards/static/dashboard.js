@@ -48,6 +48,15 @@
     small.textContent = '(' + config.latest + ': ' + (last || '–') + ')';
     tile.appendChild(small);
   }
+  // What vega-embed and Vega leave unnamed for assistive technology.
+  function label(target) {
+    // The actions menu opens from a <summary> holding only an icon; its name is on the <details>' title.
+    const summary = target.querySelector('details > summary');
+    if (summary) summary.setAttribute('aria-label', config.embed.CLICK_TO_VIEW_ACTIONS);
+    // Vega gives a mark with no items (a layer whose values are all missing, such as Roskilde's
+    // deadline compliance: no deadline) the role of an unnamed symbol; it draws nothing, so it is hidden.
+    for (const g of target.querySelectorAll('g[role="graphics-symbol"]:empty')) g.setAttribute('aria-hidden', 'true');
+  }
   async function pipeline() {
     const p = document.getElementById('pipeline');
     if (!p) return;
@@ -81,8 +90,10 @@
       await vegaEmbed(target, spec, {
         renderer: 'svg',
         actions: { export: true, source: false, compiled: false, editor: false },
+        i18n: config.embed,
         formatLocale, timeFormatLocale,
       });
+      label(target);
       target.dataset.rendered = String(rows.length);
     } catch (err) {
       target.textContent = String(err && err.message ? err.message : err);
