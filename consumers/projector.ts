@@ -141,7 +141,7 @@ export async function dropProjections(conn: DuckDBConnection): Promise<void> {
   await inTransaction(conn, async () => {
     for (const v of ['citizens', 'citizen_cases']) await conn.run(`DROP VIEW IF EXISTS ${v}`);
     for (const t of TABLES) await conn.run(`DROP TABLE IF EXISTS ${t.name}`);
-    for (const t of SUMMARY_TABLES) await conn.run(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of [...SUMMARY_TABLES, 'summary_parts']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
     await conn.run(`DROP TABLE IF EXISTS kafka_event_ids`);
     await conn.run(`DROP TABLE IF EXISTS checkpoints`);
   });

@@ -82,21 +82,29 @@ const idHashesSql = (slot: Slot) => `INSERT INTO ${idHashTable(slot)} SELECT DIS
 // and the scan then materialises about 1 % of the log's eventIds instead of all of them.
 const knownSql = (slot: Slot) =>
   `INSERT INTO ${knownTable(slot)} SELECT e.event_id FROM log.events e SEMI JOIN (${batchIdHashes(slot)}) b ON e.event_hash = b.h`;
-/** $1: the log's position before the batch, $2: the ingestion time, $3: the position the lookup saw ($1 without one). */
+/**
+ * $1: the log's position before the batch, $2: the ingestion time, $3: the position the lookup saw ($1 without one).
+ * The accepted lines are found by their index alone and numbered there: numbering the whole rows
+ * would sort their text too (measured: 0.2 s instead of 0.35–0.5 s for 250,000 events).
+ */
 const appendSql = (slot: Slot) => `INSERT INTO log.events (position, event_id, type, schema_version, municipality, case_id, occurred_on, recorded_at, ingested_at, source, data, event_hash)
-  SELECT $1 + row_number() OVER (ORDER BY c.i) AS position, c.event_id, c.type, CAST(c.schema_version AS INTEGER),
+  WITH accepted AS (
+    SELECT c.i FROM (SELECT i, event_id FROM ${checkedTable(slot)} WHERE ok QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY i) = 1) c
+    ANTI JOIN (
+      SELECT event_id FROM ${knownTable(slot)}
+      UNION ALL
+      SELECT event_id FROM log.events WHERE position > $3
+      UNION ALL
+      SELECT e.event_id FROM log.events e SEMI JOIN (
+        SELECT hash(b.event_id) AS h FROM ${checkedTable(slot)} b ANTI JOIN ${idHashTable(slot)} l ON l.h = hash(b.event_id) WHERE b.ok
+      ) m ON e.event_hash = m.h
+    ) seen ON seen.event_id = c.event_id
+  ),
+  numbered AS (SELECT i, row_number() OVER (ORDER BY i) AS n FROM accepted)
+  SELECT $1 + a.n AS position, c.event_id, c.type, CAST(c.schema_version AS INTEGER),
          c.municipality, c.case_id, CAST(c.occurred_on AS DATE), CAST(coalesce(c.recorded_at, $2) AS TIMESTAMPTZ),
-         CAST($2 AS TIMESTAMPTZ), c.source, c.data, c.event_hash
-  FROM (SELECT *, hash(event_id) AS event_hash FROM ${checkedTable(slot)} WHERE ok QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY i) = 1) c
-  ANTI JOIN (
-    SELECT event_id FROM ${knownTable(slot)}
-    UNION ALL
-    SELECT event_id FROM log.events WHERE position > $3
-    UNION ALL
-    SELECT e.event_id FROM log.events e SEMI JOIN (
-      SELECT hash(b.event_id) AS h FROM ${checkedTable(slot)} b ANTI JOIN ${idHashTable(slot)} l ON l.h = hash(b.event_id) WHERE b.ok
-    ) m ON e.event_hash = m.h
-  ) seen ON seen.event_id = c.event_id`;
+         CAST($2 AS TIMESTAMPTZ), c.source, c.data, hash(c.event_id) AS event_hash
+  FROM ${checkedTable(slot)} c JOIN numbered a ON a.i = c.i`;
 const bySlot = (sql: (slot: Slot) => string): Record<Slot, string> => ({ 0: sql(0), 1: sql(1), 2: sql(2) });
 const ID_HASHES_SQL = bySlot(idHashesSql);
 const KNOWN_SQL = bySlot(knownSql);

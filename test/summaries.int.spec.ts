@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows, queryValue, resolvePaths, type Database } from '../consumers/database.ts';
+import { SLACK, consolidated, summarise } from '../consumers/projection/summaries.ts';
 import { ensureProjectionSchema } from '../consumers/projector.ts';
 import { importLines } from '../producers/importer.ts';
 import { ndjsonChunks } from '../producers/ndjson.ts';
@@ -59,25 +60,54 @@ const run = async (name: string, params: Record<string, string>, summaries: bool
   runReport(db.conn, name, params, { standards, summaries });
 
 describe('attendance summaries', () => {
-  it('hold exactly the counts of the registrations after many merged batches', async () => {
-    const days = await queryRows(db.conn, `
-      SELECT count(*) AS n FROM (
-        (SELECT municipality, offer_id, occurred_on, status, count(*) AS n, max(recorded_at) AS r FROM attendance GROUP BY ALL
-         EXCEPT SELECT municipality, offer_id, occurred_on, status, n, last_recorded_at FROM attendance_days)
-        UNION ALL
-        (SELECT municipality, offer_id, occurred_on, status, n, last_recorded_at FROM attendance_days
-         EXCEPT SELECT municipality, offer_id, occurred_on, status, count(*), max(recorded_at) FROM attendance GROUP BY ALL))`);
-    const pairs = await queryRows(db.conn, `
-      SELECT count(*) AS n FROM (
-        (SELECT municipality, case_id, offer_id, min(occurred_on), max(occurred_on), count(*), max(recorded_at) FROM attendance GROUP BY ALL
-         EXCEPT SELECT municipality, case_id, offer_id, first_on, last_on, n, last_recorded_at FROM attendance_pairs)
-        UNION ALL
-        (SELECT municipality, case_id, offer_id, first_on, last_on, n, last_recorded_at FROM attendance_pairs
-         EXCEPT SELECT municipality, case_id, offer_id, min(occurred_on), max(occurred_on), count(*), max(recorded_at) FROM attendance GROUP BY ALL))`);
+  it('hold exactly the counts of the registrations after many batches', async () => {
+    // what each summary says (its parts added up) against a GROUP BY of the registrations
+    const differ = (summary: string, truth: string) => `SELECT count(*) AS n FROM ((${truth} EXCEPT ${summary}) UNION ALL (${summary} EXCEPT ${truth}))`;
+    const days = await queryRows(db.conn, differ(
+      `SELECT municipality, offer_id, occurred_on, status, n, last_recorded_at FROM (${consolidated('attendance_days')})`,
+      `SELECT municipality, offer_id, occurred_on, status, count(*), max(recorded_at) FROM attendance GROUP BY ALL`));
+    const pairs = await queryRows(db.conn, differ(
+      `SELECT municipality, case_id, offer_id, first_on, last_on, n, last_recorded_at, pair_hash FROM (${consolidated('attendance_pairs')})`,
+      `SELECT municipality, case_id, offer_id, min(occurred_on), max(occurred_on), count(*), max(recorded_at), any_value(pair_hash) FROM attendance GROUP BY ALL`));
     expect(Number(days[0]!.n)).toBe(0);
     expect(Number(pairs[0]!.n)).toBe(0);
-    // the import ran in many batches, so the merge was exercised: more than ten batches of registrations
+    // the import ran in many batches: more than ten batches of registrations
     expect(Number(await queryValue<bigint>(db.conn, `SELECT count(*) FROM attendance`))).toBeGreaterThan(10_000);
+    // and the parts stay within twice the keys (plus the slack) through compaction
+    for (const t of ['attendance_days', 'attendance_pairs'] as const) {
+      expect(Number(await queryValue<bigint>(db.conn, `SELECT count(*) FROM ${t}`))).toBeLessThanOrEqual(
+        2 * Number(await queryValue<bigint>(db.conn, `SELECT count(*) FROM (${consolidated(t)})`)) + SLACK,
+      );
+    }
+  });
+
+  it('append a part per batch and compact to one row per key once the parts outgrow the table', async () => {
+    const own = tempDir('sel104-summary-parts-');
+    const d = await openDatabase(resolvePaths({ db: own.db }));
+    try {
+      await ensureProjectionSchema(d.conn);
+      // a batch of 1,000 pairs with two registrations each, on day k of January
+      const batch = (k: number) => `(SELECT '350' AS municipality, 'c' || p AS case_id, 'o' AS offer_id, DATE '2024-01-01' + ${k} AS occurred_on,
+        s AS status, TIMESTAMPTZ '2024-02-01 00:00:00+00' + INTERVAL (${k}) MINUTE AS recorded_at, hash('350', 'c' || p, 'o') AS pair_hash
+        FROM range(1000) r(p), (VALUES ('attended'), ('no_show')) v(s))`;
+      const rows = async () => Number(await queryValue<bigint>(d.conn, `SELECT count(*) FROM attendance_pairs`));
+      const perBatch = 1000;
+      const batches = Math.floor(SLACK / perBatch);
+      for (let k = 1; k <= batches; k++) await summarise(d.conn, batch(k));
+      // not compacted yet: one part per pair per batch, and per day × status per batch
+      expect(await rows()).toBe(batches * perBatch);
+      expect(Number(await queryValue<bigint>(d.conn, `SELECT count(*) FROM attendance_days`))).toBe(batches * 2);
+      await summarise(d.conn, batch(batches + 1));
+      // the parts passed the slack: one row per pair, holding all of its batches
+      expect(await rows()).toBe(perBatch);
+      const pair = (await queryRows(d.conn, `SELECT strftime(first_on, '%Y-%m-%d') AS first_on, strftime(last_on, '%Y-%m-%d') AS last_on, n FROM attendance_pairs WHERE case_id = 'c7'`))[0]!;
+      expect(pair.first_on).toBe('2024-01-02');
+      expect(pair.last_on).toBe(`2024-01-${String(batches + 2).padStart(2, '0')}`);
+      expect(Number(pair.n)).toBe(2 * (batches + 1));
+    } finally {
+      d.close();
+      own.cleanup();
+    }
   });
 
   for (const name of ['absence', 'data-quality']) {
@@ -111,10 +141,15 @@ describe('attendance summaries', () => {
 
   it('a database projected before the summaries existed gets them when it is opened', async () => {
     const before = await run('absence', { on: '2024-06-30', by: 'month' }, false);
+    // the first layout: one row per key, kept by a primary key (and, here, left empty)
     await db.conn.run(`DROP TABLE attendance_days`);
+    await db.conn.run(`CREATE TABLE attendance_days (municipality VARCHAR NOT NULL, offer_id VARCHAR NOT NULL, occurred_on DATE NOT NULL,
+      status VARCHAR NOT NULL, n BIGINT NOT NULL, last_recorded_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (municipality, offer_id, occurred_on, status))`);
     await db.conn.run(`DROP TABLE attendance_pairs`);
+    await db.conn.run(`DROP TABLE summary_parts`);
     await db.conn.run(`ALTER TABLE attendance DROP COLUMN pair_hash`);
     await ensureProjectionSchema(db.conn);
+    expect(Number(await queryValue<bigint>(db.conn, `SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'attendance_days' AND constraint_type = 'PRIMARY KEY'`))).toBe(0);
     expect(Number(await queryValue<bigint>(db.conn, `SELECT count(*) FROM attendance WHERE pair_hash IS DISTINCT FROM hash(municipality, case_id, offer_id)`))).toBe(0);
     expect(Number(await queryValue<bigint>(db.conn, `SELECT sum(n) FROM attendance_days`))).toBe(
       Number(await queryValue<bigint>(db.conn, `SELECT count(*) FROM attendance`)),
