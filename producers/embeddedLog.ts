@@ -75,7 +75,7 @@ export const SLOTS = 3;
  * it is checked, on a connection of their own. Its commit then looks up only the events appended
  * since, and any eventId the lookup did not have (a line zod read otherwise than SQL).
  */
-const batchIdHashes = (slot: Slot) => `SELECT hash(json_extract_string(body, '$.eventId')) AS h FROM ${rawLines(slot)} WHERE json_valid(body)`;
+const batchIdHashes = (slot: Slot) => `SELECT h FROM (SELECT TRY(hash(json_extract_string(body, '$.eventId'))) AS h FROM ${rawLines(slot)}) WHERE h IS NOT NULL`;
 const idHashesSql = (slot: Slot) => `INSERT INTO ${idHashTable(slot)} SELECT DISTINCT h FROM (${batchIdHashes(slot)})`;
 // The hashes are read from the lines again rather than from their table: DuckDB pushes a Bloom
 // filter of a join's smaller side into the scan of the log only when that side is filtered,

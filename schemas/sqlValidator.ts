@@ -73,7 +73,8 @@ export interface TypeValidator {
   predicate: string;
   /**
    * A SELECT over `source` (columns i, body, maybe_cpr) giving i, body, maybe_cpr and t1…, v1…, k1…
-   * for this type. Text that is not JSON is left out (it goes to zod): JSON functions would fail on it.
+   * for this type. Text that is not JSON gets NULL lists (TRY), so nothing about it is certain and it
+   * goes to zod; TRY costs nothing on valid lines, where json_valid was a parse of its own.
    */
   lists(source: string): string;
 }
@@ -180,8 +181,8 @@ function typeValidator(type: EventType, mirrors: ((c: Ctx) => string)[]): TypeVa
   const list = (ps: string[]) => `[${ps.map(quote).join(', ')}]`;
   const spread = (name: string, n: number, list: string) => Array.from({ length: n }, (_, i) => `${list}[${i + 1}] AS ${name}${i + 1}`);
   const lists = (source: string) => `SELECT i, body, maybe_cpr, ${[...spread('t', paths.length, 't'), ...spread('v', paths.length, 'v'), ...spread('k', objectPaths.length, 'k')].join(', ')}
-    FROM (SELECT i, body, maybe_cpr, json_type(body, ${list(paths)}) AS t, json_extract_string(body, ${list(paths)}) AS v,
-                 json_keys(body, ${list(objectPaths)}) AS k FROM ${source} WHERE json_valid(body))`;
+    FROM (SELECT i, body, maybe_cpr, TRY(json_type(body, ${list(paths)})) AS t, TRY(json_extract_string(body, ${list(paths)})) AS v,
+                 TRY(json_keys(body, ${list(objectPaths)})) AS k FROM ${source})`;
   return { type, paths, objectPaths, predicate, lists };
 }
 
