@@ -21,13 +21,22 @@ const compiled = Object.fromEntries(
 
 const knownType = (t: unknown): t is EventType => typeof t === 'string' && Object.hasOwn(eventSchemas, t);
 
-// Quick pre-check on the raw text: only lines with a 10-digit run (or DDMMYY-XXXX) are walked for CPR numbers.
-// A cheap superset of CPR_CANDIDATE (no look-arounds): lines without it cannot hold a CPR number.
-export const CPR_HINT = /\d{6}-?\d{4}/;
+// Quick pre-check on the raw text: only lines with a 10-digit run (or DDMMYY-XXXX) are walked for CPR
+// numbers. A cheap superset of CPR_CANDIDATE (no look-arounds): lines without it cannot hold a CPR
+// number, unless a JSON escape spells a digit or the hyphen ("\u0030" is "0"), so those count too.
+export const CPR_HINT = /\d{6}-?\d{4}|\\u00(?:3\d|2[dD])/;
 const CPR_ANYWHERE = /(?<!\d)\d{6}-?\d{4}(?!\d)/g;
+const DIGIT_ESCAPE = /\\u00(?:3\d|2[dD])/g;
 
-/** Replace CPR-like digit runs so a rejected line can be kept without keeping the number. */
-export const redactCpr = (raw: string): string => raw.replace(CPR_ANYWHERE, (m) => m.replace(/\d/g, 'X'));
+/**
+ * Replace CPR-like digit runs so a rejected line can be kept without keeping the number. Digits and
+ * hyphens written as JSON escapes are written plainly first (the same JSON), so they cannot hide one.
+ */
+export const redactCpr = (raw: string): string => {
+  const plain = raw.includes('\\u') ? raw.replace(DIGIT_ESCAPE, (e) => String.fromCharCode(parseInt(e.slice(2), 16))) : raw;
+  CPR_ANYWHERE.lastIndex = 0;
+  return CPR_ANYWHERE.test(plain) ? plain.replace(CPR_ANYWHERE, (m) => m.replace(/\d/g, 'X')) : raw;
+};
 
 const at = (obj: unknown, path: readonly PropertyKey[]): unknown => {
   let cur: unknown = obj;

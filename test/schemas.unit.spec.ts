@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type EventType } from '../schemas/events.ts';
 import { looksLikeCpr } from '../schemas/primitives.ts';
-import { validateLine, type Verdict } from '../schemas/validate.ts';
+import { redactCpr, validateLine, type Verdict } from '../schemas/validate.ts';
 import { ENUM_FIELD, REQUIRED_DATA, VALID, clone, line } from './fixtures/events.ts';
 
 const reasonsOf = (v: Verdict) => (v.ok ? [] : v.reasons.map((r) => `${r.path}: ${r.rule}`));
@@ -154,6 +154,18 @@ describe('the CPR rule', () => {
   it('rejects a CPR number as an id, in the envelope or nested', () => {
     rejectedWith({ ...clone(VALID.ServiceEnded), caseId: '0101801234' }, /^caseId: looks like a CPR number/);
     rejectedWith({ ...clone(VALID.ServiceEnded), source: 'sys 010180-1234' }, /^source: looks like a CPR number/);
+  });
+  it('rejects a CPR number spelled with JSON escapes, and redacts it in the kept raw text', () => {
+    // "\u0030" is "0" once parsed: the raw text has no digit run, the value has one
+    const escaped = line({ ...clone(VALID.ServiceEnded), caseId: 'CPR' }).replace('"CPR"', '"\\u0030\\u00310180\\u002d1234"');
+    expect(JSON.parse(escaped).caseId).toBe('010180-1234');
+    rejectedWith(escaped, /^caseId: looks like a CPR number/);
+    const kept = redactCpr(escaped);
+    expect(kept).toContain('"caseId":"XXXXXX-XXXX"');
+    expect(kept).not.toMatch(/\\u003\d/);
+    // a line without a CPR number keeps its escapes as they were
+    const harmless = '{"a":"\\u00e6\\u0031"}';
+    expect(redactCpr(harmless)).toBe(harmless);
   });
   it('tells CPR-like strings from other digit runs', () => {
     expect(looksLikeCpr('3213991234')).toBe(false); // day 32

@@ -54,6 +54,7 @@ function corpus(): string[] {
     lines.push(text.replace('"municipality":"350"', '"municipality":"\\u0033\\u0035\\u0030"'));
     lines.push(text.replace(`"eventId":"e-${type}"`, '"eventId":"0101801234"'));
     lines.push(text.replace(`"eventId":"e-${type}"`, '"eventId":"3213991234"'));
+    lines.push(text.replace(`"eventId":"e-${type}"`, '"eventId":"\\u00301018\\u00301234"'));
     lines.push(text.replace(`"eventId":"e-${type}"`, `"eventId":"${'é'.repeat(60)}"`));
     lines.push(text.replace(`"eventId":"e-${type}"`, `"eventId":"${'😀'.repeat(50)}"`));
     lines.push(text.replace(`"eventId":"e-${type}"`, `"eventId":"${'😀'.repeat(51)}"`));
@@ -111,6 +112,10 @@ describe('bulk validation in DuckDB gives zod’s verdict on every line', () => 
       const z = zod[r.line - 1]!;
       expect(z.ok ? [] : z.reasons).toEqual(r.reasons);
     }
+    // A CPR number spelled with escapes (in the corpus for every type) is rejected by both.
+    const escapedCpr = lines.flatMap((l, i) => (l.includes('\\u00301018') ? [i + 1] : []));
+    expect(escapedCpr.length).toBe(EVENT_TYPES.length);
+    for (const n of escapedCpr) expect(rejectedLines.has(n)).toBe(true);
     // The corpus really mixes both kinds.
     expect(result.rejected.length).toBeGreaterThan(1000);
     expect(result.valid).toBeGreaterThan(100);
