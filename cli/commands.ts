@@ -7,7 +7,7 @@ import { openDatabase, resolvePaths, type Database } from '../consumers/database
 import { listDeadLetters } from '../consumers/deadLetters.ts';
 import { catchUp, dropProjections, ensureProjectionSchema, rebuild } from '../consumers/projector.ts';
 import { logEndPosition, logIdentity } from '../consumers/embeddedLogReader.ts';
-import { importLines } from '../producers/importer.ts';
+import { IMPORT_BATCH, importLines } from '../producers/importer.ts';
 import { importToKafka, projectFromKafka } from './kafka.ts';
 import { ndjsonChunks } from '../producers/ndjson.ts';
 import { Event } from '../schemas/events.ts';
@@ -95,7 +95,7 @@ export function commands(program: Command): void {
     .description('validate NDJSON, append to the log and project; exit 0 all accepted, 3 some rejected, 2 bad usage, 1 failure')
     .argument('<file>', 'an NDJSON file, or - for standard input')
     .option('--json', 'print one JSON object {received, accepted, duplicates, rejected}')
-    .option('--batch-size <n>', 'lines per batch (one log transaction and one projection transaction each)', positiveInteger('--batch-size'), 250_000)
+    .option('--batch-size <n>', 'lines per batch (one log transaction and one projection transaction each)', positiveInteger('--batch-size'), IMPORT_BATCH)
     .action(async (file: string, o: { json?: boolean; batchSize: number }, cmd: Command) => {
       let input: Readable;
       let total = 0;

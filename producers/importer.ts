@@ -38,6 +38,14 @@ export interface ImportOptions {
   log?: EmbeddedLog;
 }
 
+/**
+ * Lines per batch of a bulk import: two of DuckDB's row groups (122,880 rows each). A batch whose
+ * lines are all accepted appends whole row groups to the log; any other size leaves a part-filled
+ * row group per batch, which the next checkpoint merges by rewriting it (measured: 2 s at the end
+ * of a 6.6 M-event import with batches of 250,000; 0.05 s with these).
+ */
+export const IMPORT_BATCH = 2 * 122_880;
+
 /** The embedded log, with the projection schema in place when the import projects. */
 export async function openForImport(db: Database, { project = true }: { project?: boolean } = {}): Promise<EmbeddedLog> {
   const log = await EmbeddedLog.open(db);
@@ -50,7 +58,7 @@ export async function openForImport(db: Database, { project = true }: { project?
  * accepted, duplicate or rejected (with reasons, in the dead-letter store).
  */
 export async function importLines(db: Database, input: Readable, opts: ImportOptions): Promise<ImportResult> {
-  const { source, batchSize = 250_000, project = true, onBytes, onBatch, now = () => new Date(), maxRejectionsReported = 1000, log: openLog } = opts;
+  const { source, batchSize = IMPORT_BATCH, project = true, onBytes, onBatch, now = () => new Date(), maxRejectionsReported = 1000, log: openLog } = opts;
   const log = openLog ?? (await openForImport(db, { project }));
   const counts: ImportCounts = { received: 0, accepted: 0, duplicates: 0, rejected: 0 };
   const rejections: ImportResult['rejections'] = [];

@@ -11,7 +11,7 @@ export interface NumberedLine {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Splits a byte stream into NDJSON lines, numbered from 1, in batches of `batchSize`.
+ * Splits a byte stream into NDJSON lines, numbered from 1, in batches of exactly `batchSize` (the last one fewer).
  * Lines are cut on the bytes and decoded one by one as UTF-8 (a newline byte never occurs inside
  * a multi-byte character). A final newline does not make an empty last line; '\r\n' is accepted.
  * Only one batch and one chunk are held at a time.
@@ -54,12 +54,14 @@ export async function* numberedLineBatches(
     for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
       push(buf, start, nl);
       start = nl + 1;
+      // Exactly batchSize lines: a batch the size of whole row groups leaves none half-filled
+      // for a checkpoint to merge (see importer.ts).
+      if (batch.length === batchSize) {
+        yield batch;
+        batch = [];
+      }
     }
     if (start < buf.length) carry = Buffer.from(buf.subarray(start));
-    if (batch.length >= batchSize) {
-      yield batch;
-      batch = [];
-    }
   }
   if (carry && carry.length > 0) push(carry, 0, carry.length);
   if (batch.length > 0) yield batch;

@@ -20,6 +20,11 @@ describe('numberedLineBatches', () => {
     expect(batches.every((b) => b.length <= 4)).toBe(true);
   });
 
+  it('cuts batches of exactly the batch size, inside a chunk too', async () => {
+    const batches = await collect(['1\n2\n3\n4\n5\n', '6\n7'], 3);
+    expect(batches.map((b) => b.map((l) => l.text))).toEqual([['1', '2', '3'], ['4', '5', '6'], ['7']]);
+  });
+
   it('keeps a last line without newline and decodes UTF-8 split across chunks', async () => {
     const bytes = Buffer.from('{"navn":"Ærø Ø"}\nsidste', 'utf8');
     const cut = bytes.indexOf(0xc3) + 1; // inside the two bytes of "Æ"
