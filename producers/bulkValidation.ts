@@ -1,7 +1,7 @@
-import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { buildSqlValidator, ENVELOPE_PATHS } from '../schemas/sqlValidator.ts';
 import { CPR_HINT, redactCpr, validateLine, type Reason } from '../schemas/validate.ts';
-import type { NumberedLine } from './lines.ts';
+import type { LineBatch } from './lines.ts';
 
 /**
  * Validation of a batch in bulk: DuckDB checks every line against SQL derived from the zod
@@ -12,6 +12,7 @@ import type { NumberedLine } from './lines.ts';
  * Lines are routed to one staging table per event type by a cheap look at their text, so each
  * type's SQL reads only its own lines. The route is only a hint: each type's SQL checks the
  * real top-level type, and a line routed wrongly is simply not vouched for and goes to zod.
+ * A line with a CPR-like digit run (CPR_HINT) is routed to no type's SQL: zod decides it.
  */
 
 export interface RejectedLine {
@@ -51,7 +52,7 @@ export const idHashTable = (slot: Slot) => `stage.id_hashes_${slot}`;
 export const knownTable = (slot: Slot) => `stage.known_${slot}`;
 
 const stagingDdl = (slot: Slot) => [
-  ...ROUTES.map((r) => `CREATE OR REPLACE TABLE ${raw(r, slot)} (i INTEGER, body VARCHAR, maybe_cpr BOOLEAN)`),
+  ...ROUTES.map((r) => `CREATE OR REPLACE TABLE ${raw(r, slot)} (i INTEGER, body VARCHAR)`),
   `CREATE OR REPLACE VIEW ${rawLines(slot)} AS ${ROUTES.map((r) => `SELECT i, body FROM ${raw(r, slot)}`).join(' UNION ALL ')}`,
   `CREATE OR REPLACE TABLE ${checkedTable(slot)} (
      i INTEGER, ok BOOLEAN, event_id VARCHAR, type VARCHAR, schema_version VARCHAR, municipality VARCHAR,
@@ -147,46 +148,76 @@ export interface StagedBatch {
 }
 
 /**
- * Step 1: routes a batch's lines into `slot` (free: its previous batch committed). JavaScript
- * and appenders only, so it runs on its own connection while DuckDB checks the batch before it.
+ * Step 1: routes a batch's lines into `slot` (free: its previous batch committed), piece by piece
+ * as they are read, so that no more than a piece's strings are alive at once. JavaScript and
+ * appenders only, so it runs on its own connection while DuckDB checks the batch before it.
  */
-export async function stageLines(conn: DuckDBConnection, slot: Slot, lines: readonly NumberedLine[]): Promise<StagedBatch> {
-  const rejected: RejectedLine[] = [];
-  const lineOf: number[] = [];
-  // Per route, the indexes into `lines` of its lines (no object per line: a batch has 250,000).
-  const routes = new Map<string, number[]>();
-  const indexOf = new Int32Array(lines.length);
-  for (let n = 0; n < lines.length; n++) {
-    const { line, text, invalidUtf8 } = lines[n]!;
-    if (text.trim() === '') {
-      rejected.push({ line, reasons: [{ path: 'line', rule: 'empty line; expected one JSON object' }], raw: text });
-      continue;
-    }
-    if (invalidUtf8) {
-      rejected.push({ line, reasons: [{ path: 'line', rule: 'not valid UTF-8; NDJSON must be UTF-8 encoded' }], raw: redactCpr(text) });
-      continue;
-    }
-    const hint = typeHint(text);
-    const route = hint !== undefined && ROUTED.has(hint) ? hint : OTHER;
-    let bucket = routes.get(route);
-    if (!bucket) routes.set(route, (bucket = []));
-    bucket.push(n);
-    // i, the row's index among the staged lines
-    indexOf[n] = lineOf.length;
-    lineOf.push(line);
-  }
-  for (const [route, bucket] of routes) {
-    const app = await conn.createAppender(raw(route, slot).slice('stage.'.length), 'main', 'stage');
-    for (const n of bucket) {
-      const text = lines[n]!.text;
-      app.appendInteger(indexOf[n]!);
+export class BatchStager {
+  private readonly appenders = new Map<string, DuckDBAppender>();
+  /** Input line number of each staged row, by its index i. */
+  private readonly lineOf: number[] = [];
+  private readonly rejected: RejectedLine[] = [];
+  private received = 0;
+
+  constructor(
+    private readonly conn: DuckDBConnection,
+    readonly slot: Slot,
+  ) {}
+
+  /** Stages the next lines of the batch. */
+  async add({ firstLine, texts, invalidUtf8 }: LineBatch): Promise<void> {
+    const { lineOf, rejected } = this;
+    this.received += texts.length;
+    for (let n = 0; n < texts.length; n++) {
+      const text = texts[n]!;
+      const line = firstLine + n;
+      if (text.trim() === '') {
+        rejected.push({ line, reasons: [{ path: 'line', rule: 'empty line; expected one JSON object' }], raw: text });
+        continue;
+      }
+      if (invalidUtf8.size > 0 && invalidUtf8.has(n)) {
+        rejected.push({ line, reasons: [{ path: 'line', rule: 'not valid UTF-8; NDJSON must be UTF-8 encoded' }], raw: redactCpr(text) });
+        continue;
+      }
+      // A line with a CPR-like digit run goes to zod, which knows the exact rule, by the route no SQL checks.
+      const hint = typeHint(text);
+      const route = hint !== undefined && ROUTED.has(hint) && !CPR_HINT.test(text) ? hint : OTHER;
+      let app = this.appenders.get(route);
+      if (!app) this.appenders.set(route, (app = await this.conn.createAppender(raw(route, this.slot).slice('stage.'.length), 'main', 'stage')));
+      // i, the row's index among the staged lines
+      app.appendInteger(lineOf.length);
       app.appendVarchar(text);
-      app.appendBoolean(CPR_HINT.test(text));
       app.endRow();
+      lineOf.push(line);
     }
-    app.closeSync();
   }
-  return { slot, received: lines.length, lineOf, rejected, routed: new Set([...routes.keys()].filter((r) => r !== OTHER)) };
+
+  /** Flushes the staged rows; the batch is then ready for its check. */
+  finish(): StagedBatch {
+    for (const app of this.appenders.values()) app.closeSync();
+    const routed = new Set([...this.appenders.keys()].filter((r) => r !== OTHER));
+    this.appenders.clear();
+    return { slot: this.slot, received: this.received, lineOf: this.lineOf, rejected: this.rejected, routed };
+  }
+
+  /** Drops what was appended but not flushed (the batch is abandoned). */
+  abandon(): void {
+    for (const app of this.appenders.values()) {
+      try {
+        app.closeSync();
+      } catch {
+        // The import failed already; that error is the one reported.
+      }
+    }
+    this.appenders.clear();
+  }
+}
+
+/** Step 1 for a whole batch at once. */
+export async function stageLines(conn: DuckDBConnection, slot: Slot, batch: LineBatch): Promise<StagedBatch> {
+  const stager = new BatchStager(conn, slot);
+  await stager.add(batch);
+  return stager.finish();
 }
 
 /** The event type a line names, by a look at its text: the usual `"type":"` first, else a pattern allowing spaces. */
@@ -249,6 +280,6 @@ export async function checkStaged(conn: DuckDBConnection, staged: StagedBatch): 
 }
 
 /** Both steps on one connection. */
-export async function validateInBulk(conn: DuckDBConnection, slot: Slot, lines: readonly NumberedLine[]): Promise<BulkVerdicts> {
-  return checkStaged(conn, await stageLines(conn, slot, lines));
+export async function validateInBulk(conn: DuckDBConnection, slot: Slot, batch: LineBatch): Promise<BulkVerdicts> {
+  return checkStaged(conn, await stageLines(conn, slot, batch));
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryValue, type Database } from '../consumers/database.ts';
-import { checkStaged, checkedTable, dlqTable, idHashTable, knownTable, prepareStaging, prepared, rawLines, releaseSlot, SMALL_BATCH, stageLines, type BulkVerdicts, type RejectedLine, type Slot, type StagedBatch } from './bulkValidation.ts';
-import type { NumberedLine } from './lines.ts';
+import { checkStaged, checkedTable, dlqTable, idHashTable, knownTable, prepareStaging, prepared, rawLines, releaseSlot, SMALL_BATCH, stageLines, BatchStager, type BulkVerdicts, type RejectedLine, type Slot, type StagedBatch } from './bulkValidation.ts';
+import type { LineBatch } from './lines.ts';
 
 /**
  * The embedded log: an append-only table in its own DuckDB file (attached as `log`).
@@ -162,9 +162,15 @@ export class EmbeddedLog {
   }
 
   /** Step 1: stages a batch's lines in `slot`, which must be free (its previous batch committed). */
-  async stage(slot: Slot, lines: readonly NumberedLine[]): Promise<StagedBatch> {
+  async stage(slot: Slot, batch: LineBatch): Promise<StagedBatch> {
     await this.released[slot];
-    return stageLines(this.stager, slot, lines);
+    return stageLines(this.stager, slot, batch);
+  }
+
+  /** Step 1, piece by piece: a stager for `slot`, once it is free. */
+  async beginStage(slot: Slot): Promise<BatchStager> {
+    await this.released[slot];
+    return new BatchStager(this.stager, slot);
   }
 
   /** Step 2: validates a staged batch in bulk; a small batch's eventIds are looked up in the log meanwhile. */

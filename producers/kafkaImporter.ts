@@ -117,9 +117,9 @@ export class KafkaIngest {
     // EventIds produced by this call, to count duplicates across its batches (in DuckDB: compact).
     await this.conn.run('CREATE OR REPLACE TABLE stage.produced (event_id VARCHAR)');
     try {
-      for await (const lines of numberedLineBatches(input, batchSize, onBytes)) {
+      for await (const batch of numberedLineBatches(input, batchSize, onBytes)) {
         const ingestedAt = now().toISOString();
-        const verdicts = await checkStaged(this.conn, await stageLines(this.conn, 0, lines));
+        const verdicts = await checkStaged(this.conn, await stageLines(this.conn, 0, batch));
         const rows = await queryRows<ValidRow>(
           this.conn,
           `SELECT event_id, type, schema_version, municipality, case_id, occurred_on, recorded_at, source, data,
@@ -133,7 +133,7 @@ export class KafkaIngest {
         await this.send(this.settings.topic, rows.map((r) => eventMessage(r, ingestedAt, source)));
         await this.conn.run(`INSERT INTO stage.produced SELECT DISTINCT event_id FROM ${checkedTable(0)} WHERE ok`);
         await prepareStaging(this.conn, 0);
-        counts.received += lines.length;
+        counts.received += batch.texts.length;
         counts.accepted += rows.length;
         counts.duplicates += valid - rows.length;
         counts.rejected += verdicts.rejected.length;

@@ -72,7 +72,7 @@ export interface TypeValidator {
   /** SQL boolean over `body` and the columns t…, v…, k…: the line is certainly valid. */
   predicate: string;
   /**
-   * A SELECT over `source` (columns i, body, maybe_cpr) giving i, body, maybe_cpr and t1…, v1…, k1…
+   * A SELECT over `source` (columns i, body) giving i, body and t1…, v1…, k1…
    * for this type. Text that is not JSON gets NULL lists (TRY), so nothing about it is certain and it
    * goes to zod; TRY costs nothing on valid lines, where json_valid was a parse of its own.
    */
@@ -172,16 +172,15 @@ function typeValidator(type: EventType, mirrors: ((c: Ctx) => string)[]): TypeVa
 
   const json = z.toJSONSchema(eventSchemas[type], { io: 'input', unrepresentable: 'throw' }) as JsonSchema;
   const conditions = [...check(json, '$'), ...mirrors.map((m) => m({ t, v }))];
-  // Lines with a CPR-like digit run (column maybe_cpr, set by the reader with CPR_HINT) always
-  // go to zod, which knows the exact rule. CASE, not AND: SQL does not promise to short-circuit.
-  const predicate = `CASE WHEN maybe_cpr THEN false
-    ELSE coalesce(${conditions.join('\n      AND ')}, false) END`;
+  // The CPR rule has no SQL here: a line with a CPR-like digit run is never given to this SQL (the
+  // stager sends it straight to zod, which knows the exact rule; producers/bulkValidation.ts).
+  const predicate = `coalesce(${conditions.join('\n      AND ')}, false)`;
   // Each line is read once per list; the lists are then spread into scalar columns t1 … v1 … k1 …
   // so that the predicate does not index a list again at every mention.
   const list = (ps: string[]) => `[${ps.map(quote).join(', ')}]`;
   const spread = (name: string, n: number, list: string) => Array.from({ length: n }, (_, i) => `${list}[${i + 1}] AS ${name}${i + 1}`);
-  const lists = (source: string) => `SELECT i, body, maybe_cpr, ${[...spread('t', paths.length, 't'), ...spread('v', paths.length, 'v'), ...spread('k', objectPaths.length, 'k')].join(', ')}
-    FROM (SELECT i, body, maybe_cpr, TRY(json_type(body, ${list(paths)})) AS t, TRY(json_extract_string(body, ${list(paths)})) AS v,
+  const lists = (source: string) => `SELECT i, body, ${[...spread('t', paths.length, 't'), ...spread('v', paths.length, 'v'), ...spread('k', objectPaths.length, 'k')].join(', ')}
+    FROM (SELECT i, body, TRY(json_type(body, ${list(paths)})) AS t, TRY(json_extract_string(body, ${list(paths)})) AS v,
                  TRY(json_keys(body, ${list(objectPaths)})) AS k FROM ${source})`;
   return { type, paths, objectPaths, predicate, lists };
 }

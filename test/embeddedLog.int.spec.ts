@@ -5,6 +5,7 @@ import { ingestEmbedded } from '../dashboards/pipeline.ts';
 import { SMALL_BATCH } from '../producers/bulkValidation.ts';
 import { EmbeddedLog } from '../producers/embeddedLog.ts';
 import { importLines } from '../producers/importer.ts';
+import { lineBatch } from '../producers/lines.ts';
 import { tempDir } from './helpers.ts';
 import { caseOf, type ScenarioEvent } from './scenario.ts';
 
@@ -27,7 +28,7 @@ describe('embedded log: duplicates by event_hash', () => {
   const started = c.started('2024-02-05');
   const ndjson = (events: ScenarioEvent[]) => events.map((e) => JSON.stringify(e)).join('\n') + '\n';
   const body = (events: ScenarioEvent[]) => Buffer.from(ndjson(events));
-  const numbered = (text: string) => text.trimEnd().split('\n').map((t, i) => ({ line: i + 1, text: t }));
+  const numbered = (text: string) => lineBatch(text.trimEnd().split('\n'));
   const append = (events: ScenarioEvent[]) => importLines(db, Readable.from([body(events)]), { source: 'test' });
   const counts = ({ received, accepted, duplicates, rejected }: { received: number; accepted: number; duplicates: number; rejected: number | unknown[] }) => ({
     received, accepted, duplicates, rejected: typeof rejected === 'number' ? rejected : rejected.length,

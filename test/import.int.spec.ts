@@ -1,7 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../consumers/database.ts';
+import { importLines } from '../producers/importer.ts';
 import { ROOT, cli, projectionDigest, tempDir, withDb } from './helpers.ts';
 
 const FIXTURE = join(ROOT, 'test/fixtures/mixed.ndjson');
@@ -150,5 +152,28 @@ describe('CLI errors are one clear line with the catalogue exit code', () => {
     const schema = JSON.parse(r.stdout) as { oneOf?: { properties: { type: { const: string } } }[]; anyOf?: unknown[] };
     const variants = (schema.oneOf ?? schema.anyOf) as { properties: { type: { const: string } } }[];
     expect(variants.map((v) => v.properties.type.const).sort()).toHaveLength(17);
+  });
+});
+
+describe('batches cut across chunks', () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+
+  it('an input in 7-byte chunks, in batches of 3 lines, gives the counts, dead letters and tables of a one-chunk import', async () => {
+    const bytes = readFileSync(FIXTURE);
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, n) => bytes.subarray(n * 7, n * 7 + 7));
+    const run = async (db: string, input: Buffer[], batchSize?: number) => {
+      const result = await withDb(db, (d) => importLines(d, Readable.from(input), { source: 'chunks', batchSize, now: () => new Date('2024-06-01T00:00:00Z') }));
+      const dlq = await withDb(db, (d) => queryRows<{ line: number; reasons: string }>(d.conn, `SELECT CAST(line AS INTEGER) AS line, reasons FROM log.dead_letters ORDER BY line`));
+      return { counts: [result.received, result.accepted, result.duplicates, result.rejected], dlq, tables: await projectionDigest(db) };
+    };
+    const whole = await run(join(tmp.dir, 'whole.duckdb'), [bytes]);
+    const cut = await run(join(tmp.dir, 'cut.duckdb'), chunks, 3);
+    // The fixture's own figures (see above), so that a wrong split cannot agree with itself.
+    expect(whole.counts).toEqual([14, 6, 1, 7]);
+    expect(cut.counts).toEqual(whole.counts);
+    expect(cut.dlq.map((d) => d.line)).toEqual([4, 6, 7, 9, 10, 13, 14]);
+    expect(cut.dlq).toEqual(whole.dlq);
+    expect(cut.tables).toEqual(whole.tables);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows, resolvePaths, type Database } from '../consumers/database.ts';
 import { checkedTable, prepareStaging, validateInBulk } from '../producers/bulkValidation.ts';
+import { lineBatch } from '../producers/lines.ts';
 import { simulate } from '../producers/simulator/index.ts';
 import { EVENT_TYPES } from '../schemas/events.ts';
 import { buildSqlValidator } from '../schemas/sqlValidator.ts';
@@ -83,8 +84,7 @@ describe('bulk validation in DuckDB gives zod’s verdict on every line', () => 
   });
 
   async function verdicts(lines: string[]) {
-    const numbered = lines.map((text, i) => ({ line: i + 1, text }));
-    const result = await validateInBulk(db.conn, 0, numbered);
+    const result = await validateInBulk(db.conn, 0, lineBatch(lines));
     const checked = checkedTable(0);
     const vouched = new Set(
       (await queryRows<{ i: number }>(db.conn, `SELECT i FROM ${checked} c WHERE ok AND i NOT IN (SELECT i FROM ${checked} WHERE NOT ok)`)).map((r) => r.i),
