@@ -1,5 +1,5 @@
 import type { DuckDBAppender, DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
-import { buildSqlValidator, ENVELOPE_PATHS } from '../schemas/sqlValidator.ts';
+import { buildSqlValidator } from '../schemas/sqlValidator.ts';
 import { CPR_HINT, redactCpr, validateLine, type Reason } from '../schemas/validate.ts';
 import type { LineBatch } from './lines.ts';
 
@@ -70,11 +70,7 @@ const stagingDdl = (slot: Slot) => [
 const checkSql = (slot: Slot, types: ReadonlySet<string>) => `INSERT INTO ${checkedTable(slot)} (i, ok, event_id, type, schema_version, municipality, case_id, occurred_on, recorded_at, source, data)
   ${VALIDATOR.types
     .filter((tv) => types.has(tv.type))
-    .map((tv) => {
-      const dataIndex = tv.paths.indexOf('$.data') + 1;
-      const envelope = ENVELOPE_PATHS.map((_, n) => `v${n + 1}`).join(', ');
-      return `SELECT i, ${tv.predicate} AS ok, ${envelope}, v${dataIndex} FROM (${tv.lists(raw(tv.type, slot))})`;
-    })
+    .map((tv) => tv.verdicts(raw(tv.type, slot)))
     .join('\nUNION ALL\n')}`;
 /** The check's SQL per slot and set of types (there are few distinct sets: prepared once each). */
 const checkSqls = new Map<string, string>();
