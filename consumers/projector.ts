@@ -41,9 +41,10 @@ export async function ensureProjectionSchema(conn: DuckDBConnection): Promise<vo
   await ensureSummaries(conn);
 }
 
-/** A table projected before one of its computed columns existed gets it, filled, when opened. */
+/** A table projected before one of its computed columns existed gets it, filled, when opened (and loses retired ones). */
 async function addComputedColumns(conn: DuckDBConnection): Promise<void> {
   for (const t of TABLES) {
+    for (const name of t.retired ?? []) await conn.run(`ALTER TABLE ${t.name} DROP COLUMN IF EXISTS ${name}`);
     for (const col of t.computed ?? []) {
       const found = await queryValue<bigint>(
         conn,

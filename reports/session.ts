@@ -63,12 +63,13 @@ export async function prepareReportSession(conn: DuckDBConnection, standards: Re
   await conn.run(`SET VARIABLE period_unit = NULL::VARCHAR`);
   const found = (await conn.runAndReadAll(
     `SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'
-       AND table_name IN ('attendance_days', 'attendance_pairs')`,
+       AND table_name IN ('attendance_days', 'attendance_pairs', 'attendance_pair_months')`,
   )).getRowsJS()[0]![0];
-  summarised.set(conn, Number(found) === 2);
+  summarised.set(conn, Number(found) === 3);
   if (!hasSummaries(conn)) {
     await conn.run(`CREATE OR REPLACE TEMP TABLE attendance_days (municipality VARCHAR, offer_id VARCHAR, occurred_on DATE, status VARCHAR, n BIGINT, last_recorded_at TIMESTAMPTZ)`);
     await conn.run(`CREATE OR REPLACE TEMP TABLE attendance_pairs (municipality VARCHAR, case_id VARCHAR, offer_id VARCHAR, first_on DATE, last_on DATE, n BIGINT, last_recorded_at TIMESTAMPTZ, pair_hash UBIGINT)`);
+    await conn.run(`CREATE OR REPLACE TEMP TABLE attendance_pair_months (municipality VARCHAR, case_id VARCHAR, offer_id VARCHAR, month DATE, first_on DATE, last_on DATE, n BIGINT, days UINTEGER, last_recorded_at TIMESTAMPTZ, pair_hash UBIGINT)`);
   }
   await conn.run(`SET VARIABLE attendance_summary = false`);
   await conn.run(LIB.replace('-- @known_views: the runner generates one "known_<table>" view per projection table here.', KNOWN_VIEWS));

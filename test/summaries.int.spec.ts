@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows, queryValue, resolvePaths, type Database } from '../consumers/database.ts';
-import { SLACK, consolidated, summarise } from '../consumers/projection/summaries.ts';
+import { SLACK, SUMMARY_TABLES, consolidated, summarise } from '../consumers/projection/summaries.ts';
 import { ensureProjectionSchema } from '../consumers/projector.ts';
 import { importLines } from '../producers/importer.ts';
 import { ndjsonChunks } from '../producers/ndjson.ts';
@@ -28,7 +28,8 @@ const PLANTED = [
   split.started('2024-02-01', 'sum-offer'),
   split.attendance('2024-02-05', 'attended', 'sum-offer'),
   split.ended('2024-02-29', 'sum-offer'),
-  split.attendance('2024-03-12', 'cancelled', 'sum-offer'), // between the spells
+  split.attendance('2024-03-12', 'cancelled', 'sum-offer'), // between the spells …
+  split.attendance('2024-03-12', 'attended', 'sum-offer'), // … twice on the day: its month's bits cannot count it
   split.started('2024-04-01', 'sum-offer'),
   split.attendance('2024-04-02', 'attended', 'sum-offer'),
 ];
@@ -68,13 +69,21 @@ describe('attendance summaries', () => {
       `SELECT municipality, offer_id, occurred_on, status, count(*), max(recorded_at) FROM attendance GROUP BY ALL`));
     const pairs = await queryRows(db.conn, differ(
       `SELECT municipality, case_id, offer_id, first_on, last_on, n, last_recorded_at, pair_hash FROM (${consolidated('attendance_pairs')})`,
-      `SELECT municipality, case_id, offer_id, min(occurred_on), max(occurred_on), count(*), max(recorded_at), any_value(pair_hash) FROM attendance GROUP BY ALL`));
+      `SELECT municipality, case_id, offer_id, min(occurred_on), max(occurred_on), count(*), max(recorded_at), hash(municipality, case_id, offer_id) FROM attendance GROUP BY ALL`));
+    // the day bits written out as the days they stand for
+    const months = await queryRows(db.conn, differ(
+      `SELECT municipality, case_id, offer_id, strftime(month, '%Y-%m'), first_on, last_on, n, last_recorded_at, pair_hash,
+              [d FOR d IN range(1, 32) IF (days >> (d - 1)) & 1 = 1] FROM (${consolidated('attendance_pair_months')})`,
+      `SELECT municipality, case_id, offer_id, strftime(occurred_on, '%Y-%m'), min(occurred_on), max(occurred_on), count(*), max(recorded_at),
+              hash(municipality, case_id, offer_id), list(DISTINCT day(occurred_on) ORDER BY day(occurred_on))
+       FROM attendance GROUP BY ALL`));
     expect(Number(days[0]!.n)).toBe(0);
     expect(Number(pairs[0]!.n)).toBe(0);
+    expect(Number(months[0]!.n)).toBe(0);
     // the import ran in many batches: more than ten batches of registrations
     expect(Number(await queryValue<bigint>(db.conn, `SELECT count(*) FROM attendance`))).toBeGreaterThan(10_000);
     // and the parts stay within twice the keys (plus the slack) through compaction
-    for (const t of ['attendance_days', 'attendance_pairs'] as const) {
+    for (const t of SUMMARY_TABLES) {
       expect(Number(await queryValue<bigint>(db.conn, `SELECT count(*) FROM ${t}`))).toBeLessThanOrEqual(
         2 * Number(await queryValue<bigint>(db.conn, `SELECT count(*) FROM (${consolidated(t)})`)) + SLACK,
       );
@@ -88,7 +97,7 @@ describe('attendance summaries', () => {
       await ensureProjectionSchema(d.conn);
       // a batch of 1,000 pairs with two registrations each, on day k of January
       const batch = (k: number) => `(SELECT '350' AS municipality, 'c' || p AS case_id, 'o' AS offer_id, DATE '2024-01-01' + ${k} AS occurred_on,
-        s AS status, TIMESTAMPTZ '2024-02-01 00:00:00+00' + INTERVAL (${k}) MINUTE AS recorded_at, hash('350', 'c' || p, 'o') AS pair_hash
+        s AS status, TIMESTAMPTZ '2024-02-01 00:00:00+00' + INTERVAL (${k}) MINUTE AS recorded_at
         FROM range(1000) r(p), (VALUES ('attended'), ('no_show')) v(s))`;
       const rows = async () => Number(await queryValue<bigint>(d.conn, `SELECT count(*) FROM attendance_pairs`));
       const perBatch = 1000;
@@ -131,6 +140,14 @@ describe('attendance summaries', () => {
     expect(check('350', 'attendance_outside_service').examples).toContain('sum-lost');
     expect(check('350', 'unknown_offer').examples).toContain('sum-lost');
     expect(check('265', 'attendance_outside_service').examples).toContain('sum-split');
+    // the month with two registrations on a day is one whose registrations are read, not its bits
+    const march = (await queryRows<{ n: bigint; days: number }>(db.conn,
+      `SELECT n, bit_count(days) AS days FROM (${consolidated('attendance_pair_months')}) WHERE case_id = 'sum-split' AND month = DATE '2024-03-01'`))[0]!;
+    expect([Number(march.n), Number(march.days)]).toEqual([2, 1]);
+    // and both registrations are counted, as the registrations themselves say
+    const slow = (await run('data-quality', { on: '2024-06-30', municipality: '265', from: '2024-03-01', to: '2024-03-31' }, false)).rows;
+    const fast = (await run('data-quality', { on: '2024-06-30', municipality: '265', from: '2024-03-01', to: '2024-03-31' }, true)).rows;
+    expect(fast).toEqual(slow);
   });
 
   it('an --as-of before the latest registration reads the registrations themselves', async () => {
@@ -139,21 +156,22 @@ describe('attendance summaries', () => {
     expect(await queryValue<boolean>(db.conn, `SELECT getvariable('attendance_summary')`)).toBe(false);
   });
 
-  it('a database projected before the summaries existed gets them when it is opened', async () => {
+  it('a database projected with an earlier layout of the summaries gets the current one when it is opened', async () => {
     const before = await run('absence', { on: '2024-06-30', by: 'month' }, false);
-    // the first layout: one row per key, kept by a primary key (and, here, left empty)
+    // the first layout: one row per key, kept by a primary key (and, here, left empty) …
     await db.conn.run(`DROP TABLE attendance_days`);
     await db.conn.run(`CREATE TABLE attendance_days (municipality VARCHAR NOT NULL, offer_id VARCHAR NOT NULL, occurred_on DATE NOT NULL,
       status VARCHAR NOT NULL, n BIGINT NOT NULL, last_recorded_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (municipality, offer_id, occurred_on, status))`);
-    await db.conn.run(`DROP TABLE attendance_pairs`);
+    // … the second: no months, and each registration with its pair's hash
+    await db.conn.run(`DROP TABLE attendance_pair_months`);
     await db.conn.run(`DROP TABLE summary_parts`);
-    await db.conn.run(`ALTER TABLE attendance DROP COLUMN pair_hash`);
+    await db.conn.run(`ALTER TABLE attendance ADD COLUMN pair_hash UBIGINT`);
     await ensureProjectionSchema(db.conn);
     expect(Number(await queryValue<bigint>(db.conn, `SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'attendance_days' AND constraint_type = 'PRIMARY KEY'`))).toBe(0);
-    expect(Number(await queryValue<bigint>(db.conn, `SELECT count(*) FROM attendance WHERE pair_hash IS DISTINCT FROM hash(municipality, case_id, offer_id)`))).toBe(0);
-    expect(Number(await queryValue<bigint>(db.conn, `SELECT sum(n) FROM attendance_days`))).toBe(
-      Number(await queryValue<bigint>(db.conn, `SELECT count(*) FROM attendance`)),
-    );
+    expect(Number(await queryValue<bigint>(db.conn, `SELECT count(*) FROM duckdb_columns() WHERE table_name = 'attendance' AND column_name = 'pair_hash'`))).toBe(0);
+    for (const t of SUMMARY_TABLES) {
+      expect(Number(await queryValue<bigint>(db.conn, `SELECT sum(n) FROM ${t}`))).toBe(Number(await queryValue<bigint>(db.conn, `SELECT count(*) FROM attendance`)));
+    }
     expect((await run('absence', { on: '2024-06-30', by: 'month' }, true)).rows).toEqual(before.rows);
     expect((await run('data-quality', { on: '2024-06-30' }, true)).rows).toEqual((await run('data-quality', { on: '2024-06-30' }, false)).rows);
   });

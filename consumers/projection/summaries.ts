@@ -7,8 +7,14 @@ import { queryValue } from '../database.ts';
  * and two reports would otherwise read every registration on every request:
  *   attendance_days   registrations per municipality × offer × day × status (absence.sql)
  *   attendance_pairs  per municipality × case × offer: first and last day and the count
- *                     (data-quality.sql checks registrations against service spells by range,
- *                     and reads single registrations only for the few pairs that need it)
+ *   attendance_pair_months  the same per month, with the days of the month that have a
+ *                     registration as bits (day d is bit d − 1)
+ *                     data-quality.sql checks each pair's registrations against the service spells
+ *                     by their first and last day, then each month of the few pairs that fail, and
+ *                     takes the registration days of the few months that fail from their bits: it
+ *                     reads no registration unless a day has two (measured at scale 20: 1,458
+ *                     pairs fail, 1,455 of their months, 3,568 registrations, where reading the
+ *                     registrations of the failing pairs meant 153,498 of 6.4 M)
  * Each row keeps the latest recordedAt it covers. The reports use a summary only when the
  * request's --as-of is at or after every recordedAt in it, so an --as-of in the past reads the
  * registrations themselves: a summary changes how fast a report answers, never what it says.
@@ -20,7 +26,7 @@ import { queryValue } from '../database.ts';
  * the last compaction, it is compacted to one row per key in the same transaction, so it stays
  * within about twice its number of keys whatever the batch sizes (many small HTTP posts).
  */
-export const SUMMARY_TABLES = ['attendance_days', 'attendance_pairs'] as const;
+export const SUMMARY_TABLES = ['attendance_days', 'attendance_pairs', 'attendance_pair_months'] as const;
 type SummaryTable = (typeof SUMMARY_TABLES)[number];
 
 interface Summary {
@@ -47,11 +53,24 @@ const SUMMARIES: Record<SummaryTable, Summary> = {
       first_on DATE NOT NULL, last_on DATE NOT NULL, n BIGINT NOT NULL, last_recorded_at TIMESTAMPTZ NOT NULL,
       pair_hash UBIGINT NOT NULL)`,
     aggregate: (rows) => `SELECT municipality, case_id, offer_id, min(occurred_on) AS first_on, max(occurred_on) AS last_on, count(*) AS n,
-      max(recorded_at) AS last_recorded_at, any_value(pair_hash) AS pair_hash
+      max(recorded_at) AS last_recorded_at, hash(municipality, case_id, offer_id) AS pair_hash
       FROM ${rows} GROUP BY municipality, case_id, offer_id`,
     merge: (rows) => `SELECT municipality, case_id, offer_id, min(first_on) AS first_on, max(last_on) AS last_on, CAST(sum(n) AS BIGINT) AS n,
       max(last_recorded_at) AS last_recorded_at, any_value(pair_hash) AS pair_hash
       FROM ${rows} GROUP BY municipality, case_id, offer_id`,
+  },
+  attendance_pair_months: {
+    ddl: `CREATE TABLE IF NOT EXISTS attendance_pair_months (
+      municipality VARCHAR NOT NULL, case_id VARCHAR NOT NULL, offer_id VARCHAR NOT NULL, month DATE NOT NULL,
+      first_on DATE NOT NULL, last_on DATE NOT NULL, n BIGINT NOT NULL, days UINTEGER NOT NULL, last_recorded_at TIMESTAMPTZ NOT NULL,
+      pair_hash UBIGINT NOT NULL)`,
+    aggregate: (rows) => `SELECT municipality, case_id, offer_id, month, min(occurred_on) AS first_on, max(occurred_on) AS last_on, count(*) AS n,
+      bit_or(CAST(1 AS UINTEGER) << (day(occurred_on) - 1)) AS days, max(recorded_at) AS last_recorded_at,
+      hash(municipality, case_id, offer_id) AS pair_hash
+      FROM (SELECT *, CAST(date_trunc('month', occurred_on) AS DATE) AS month FROM ${rows}) GROUP BY municipality, case_id, offer_id, month`,
+    merge: (rows) => `SELECT municipality, case_id, offer_id, month, min(first_on) AS first_on, max(last_on) AS last_on, CAST(sum(n) AS BIGINT) AS n,
+      bit_or(days) AS days, max(last_recorded_at) AS last_recorded_at, any_value(pair_hash) AS pair_hash
+      FROM ${rows} GROUP BY municipality, case_id, offer_id, month`,
   },
 };
 
@@ -88,9 +107,9 @@ async function compact(conn: DuckDBConnection, table: SummaryTable): Promise<voi
 }
 
 /**
- * Creates the summaries if missing. A database projected before they existed (or with their first
- * layout, one row per key kept by a primary key) gets them filled from its attendance table once,
- * here, so an old file is migrated when it is opened.
+ * Creates the summaries if missing. A database projected before they existed (or with an earlier
+ * layout: one row per key kept by a primary key, or no months) gets them filled from its
+ * attendance table once, here, so an old file is migrated when it is opened.
  */
 export async function ensureSummaries(conn: DuckDBConnection): Promise<void> {
   const current = Number(
@@ -98,7 +117,7 @@ export async function ensureSummaries(conn: DuckDBConnection): Promise<void> {
       conn,
       `SELECT (SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'summary_parts')
             + (SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main'
-                 AND (table_name, column_name) IN (('attendance_days', 'n'), ('attendance_pairs', 'pair_hash')))
+                 AND (table_name, column_name) IN (('attendance_days', 'n'), ('attendance_pairs', 'pair_hash'), ('attendance_pair_months', 'days')))
             - (SELECT count(*) FROM duckdb_constraints() WHERE database_name = current_database() AND schema_name = 'main'
                  AND table_name IN ('attendance_days', 'attendance_pairs') AND constraint_type = 'PRIMARY KEY')`,
     ),

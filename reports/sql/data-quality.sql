@@ -9,10 +9,12 @@
 --   service_at_82a_offer         §104 services in effect at an offer that is §82a on the snapshot
 --   service_without_citizen      ServiceStarted on a case without application and without citizenId
 --   application_before_standard  applications received before the first version of the standard
--- Attendance is most of the events: whole case × offer pairs are checked against the service
--- spells by their first and last day (attendance_pairs, kept by the projector, used when it covers
--- --as-of), the registrations of the remaining pairs one by one, and only the few registrations
--- that break a rule are given their period.
+-- Attendance is most of the events. The projector's summaries (used when they cover --as-of) let
+-- the registrations be checked against the service spells in bulk: each case × offer pair by its
+-- first and last day (attendance_pairs), then each month of the few pairs that fail
+-- (attendance_pair_months), and the days of the few months that fail one by one, taken from the
+-- month's day bits; a month with two registrations on a day has its registrations read instead.
+-- Only the few registrations that break a rule are given their period.
 WITH known_cases AS (
   SELECT municipality, case_id FROM known_applications
   UNION
@@ -53,9 +55,7 @@ checked_spells AS MATERIALIZED (
 ),
 suspect_pairs AS (
   -- case × offer pairs whose registrations do not all lie inside one service spell of a known case
-  -- at a known offer, judged by each pair's first and last day (the projector's attendance_pairs):
-  -- only their registrations can break a rule, so only theirs are read, found by the pair's hash
-  -- (a collision adds registrations of another pair, which the exact check below lets through)
+  -- at a known offer, judged by their first and last day
   SELECT a.pair_hash
   FROM attendance_pairs a
   WHERE getvariable('attendance_summary') AND known_filter(a.municipality, a.last_recorded_at)
@@ -63,11 +63,33 @@ suspect_pairs AS (
                     WHERE s.municipality = a.municipality AND s.case_id = a.case_id AND s.offer_id = a.offer_id
                       AND a.first_on >= s.started_on AND a.last_on <= s.ended_on AND s.case_known AND s.offer_known)
 ),
+suspect_months AS MATERIALIZED (
+  -- the months of those pairs judged the same way (found by the pair's hash: a collision adds
+  -- another pair's months, which are judged like the rest)
+  SELECT m.*
+  FROM (SELECT municipality, case_id, offer_id, month, min(first_on) AS first_on, max(last_on) AS last_on,
+               sum(n) AS n, bit_or(days) AS days
+        FROM attendance_pair_months
+        WHERE getvariable('attendance_summary') AND known_filter(municipality, last_recorded_at)
+          AND pair_hash IN (SELECT pair_hash FROM suspect_pairs)
+        GROUP BY ALL) m
+  WHERE NOT EXISTS (SELECT 1 FROM checked_spells s
+                    WHERE s.municipality = m.municipality AND s.case_id = m.case_id AND s.offer_id = m.offer_id
+                      AND m.first_on >= s.started_on AND m.last_on <= s.ended_on AND s.case_known AND s.offer_known)
+),
 unclear_attendance AS (
-  SELECT * FROM known_attendance WHERE NOT getvariable('attendance_summary')
+  SELECT municipality, case_id, offer_id, occurred_on FROM known_attendance WHERE NOT getvariable('attendance_summary')
   UNION ALL
-  SELECT a.* FROM known_attendance a
-  SEMI JOIN suspect_pairs p ON p.pair_hash = a.pair_hash
+  -- one registration on each day whose bit is set, where the days account for every registration
+  SELECT m.municipality, m.case_id, m.offer_id, m.month + CAST(d.d - 1 AS INTEGER)
+  FROM suspect_months m, range(1, 32) d(d)
+  WHERE m.n = bit_count(m.days) AND (m.days >> CAST(d.d - 1 AS INTEGER)) & 1 = 1
+  UNION ALL
+  SELECT a.municipality, a.case_id, a.offer_id, a.occurred_on
+  FROM known_attendance a
+  SEMI JOIN (SELECT * FROM suspect_months WHERE n <> bit_count(days)) m
+    ON m.municipality = a.municipality AND m.case_id = a.case_id AND m.offer_id = a.offer_id
+       AND a.occurred_on BETWEEN m.first_on AND m.last_on
   WHERE getvariable('attendance_summary')
 ),
 attendance_issues AS (
