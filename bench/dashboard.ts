@@ -39,7 +39,11 @@ export interface DashboardResult {
   overblikRequestsMs: Record<string, Timing>;
   apiReportsMs: Record<string, Timing>;
   apiP95MaxMs: number;
-  ingest10kEventsPerSec: { runs: number[]; median: number };
+  /**
+   * POSTs of 10,000 events after one untimed 10,000-event POST (`first`, timed apart): that one
+   * plans the bulk check for the batch's event types, once per server.
+   */
+  ingest10kEventsPerSec: { runs: number[]; median: number; first: number };
   /** From the start of a POST to the first GET of the volume report that counts its applications (median of the posts). */
   postVisibleMs: number;
   /** Whether the first GET after each POST's response already counted them (the route's promise). */
@@ -74,7 +78,7 @@ function settled(runs: number[]): Settled {
   return { p50: Math.round(nearestRank(s, 0.5)), p95: Math.round(nearestRank(s, 0.95)), max: Math.round(s[s.length - 1]!), runs: runs.map(Math.round) };
 }
 
-export async function benchDashboard({ source, work, scale, loads = 10, runs = 20, posts = 3, on = '2025-06-30' }: DashboardOptions): Promise<DashboardResult> {
+export async function benchDashboard({ source, work, scale, loads = 10, runs = 20, posts = 5, on = '2025-06-30' }: DashboardOptions): Promise<DashboardResult> {
   // The POSTs add events, so the benchmark works on a copy (the WAL files too, if a run left any).
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
@@ -119,7 +123,10 @@ export async function benchDashboard({ source, work, scale, loads = 10, runs = 2
 
     process.stderr.write(`dashboard: POST /api/events, ${posts} × 10,000 events …\n`);
     const tag = `bench-${Date.now().toString(36)}`;
-    await post(base, ndjsonBody(events.slice(0, 1000), `${tag}-w-`), 1000);
+    const firstAt = process.hrtime.bigint();
+    await post(base, ndjsonBody(events, `${tag}-w-`), events.length);
+    const first = Math.round(10_000 / (ms(firstAt) / 1000));
+    process.stderr.write(`  first POST: ${first.toLocaleString('en-US')} events/s (untimed in the median)\n`);
     const cases = newCases(events);
     if (cases === 0) throw new Error('the events to post hold no application, so no report would show them');
     const perSec: number[] = [];
@@ -148,7 +155,7 @@ export async function benchDashboard({ source, work, scale, loads = 10, runs = 2
       overblikRequestsMs,
       apiReportsMs,
       apiP95MaxMs,
-      ingest10kEventsPerSec: { runs: perSec, median: [...perSec].sort((a, b) => a - b)[Math.floor(perSec.length / 2)]! },
+      ingest10kEventsPerSec: { runs: perSec, median: [...perSec].sort((a, b) => a - b)[Math.floor(perSec.length / 2)]!, first },
       postVisibleMs: Math.round([...visible].sort((a, b) => a - b)[Math.floor(visible.length / 2)]!),
       postVisibleOnFirstGet: onFirstGet,
       targets: DASHBOARD_TARGETS,
@@ -268,6 +275,7 @@ export function formatDashboard(d: DashboardResult, inProcess: Record<string, Ti
     ['API per report (JSON)', `worst p95 ${d.apiP95MaxMs} ms (${worst})   target ≤ ${t.apiP95Ms} ms: ${met(d.apiP95MaxMs <= t.apiP95Ms)}`],
     ...Object.entries(d.apiReportsMs).map(([k, v]): [string, string] => [`  ${k}`, timingText(v) + (inProcess[k] ? `   in-process p95 ${inProcess[k].p95Ms.toFixed(1).padStart(7)} ms` : '')]),
     ['POST /api/events, 10,000 events', `${n(ingest.median)} events/s median (${ingest.runs.map(n).join(', ')})   target ≥ ${n(t.ingestEventsPerSec)}: ${met(ingest.median >= t.ingestEventsPerSec)}`],
+    ['  the first POST of the server (plans the check)', `${n(ingest.first ?? 0)} events/s`],
     ['  in the volume report after', `${d.postVisibleMs} ms from the start of the POST (${d.postVisibleOnFirstGet ? '' : 'NOT '}on the first GET after the response)`],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
