@@ -107,6 +107,10 @@ attendance_issues AS (
        AND a.occurred_on BETWEEN s.started_on AND s.ended_on
   WHERE s.started_on IS NULL OR NOT s.case_known OR NOT s.offer_known
 ),
+granted AS MATERIALIZED (
+  -- the grants view once, for the grants and for their changes
+  SELECT municipality, case_id, decision_id, decided_on, days_per_week, days_min, days_max FROM grants
+),
 offer_basis AS (
   SELECT p.period, p.snap, o.municipality, o.offer_id,
          arg_max(o.basis, (o.occurred_on, o.recorded_at, o.event_id)) AS basis
@@ -132,10 +136,10 @@ findings AS (
   JOIN periods p ON in_period(r.occurred_on, p.p_from, p.p_to)
   UNION ALL
   SELECT p.period, 'grant_days_outside_standard', g.municipality, g.case_id
-  FROM (SELECT g.municipality, g.case_id, g.decided_on AS d, g.days_per_week AS days, g.days_min, g.days_max FROM grants g
+  FROM (SELECT g.municipality, g.case_id, g.decided_on AS d, g.days_per_week AS days, g.days_min, g.days_max FROM granted g
         UNION ALL
         SELECT c.municipality, c.case_id, c.occurred_on, c.days_per_week, g.days_min, g.days_max
-        FROM known_grant_changes c JOIN grants g USING (municipality, case_id, decision_id)
+        FROM known_grant_changes c JOIN granted g USING (municipality, case_id, decision_id)
         WHERE c.days_per_week IS NOT NULL) g
   JOIN periods p ON in_period(g.d, p.p_from, p.p_to)
   WHERE g.days NOT BETWEEN g.days_min AND g.days_max
@@ -149,9 +153,10 @@ findings AS (
   SELECT b.period, 'service_at_82a_offer', s.municipality, s.case_id
   FROM offer_basis b
   JOIN spells s ON s.municipality = b.municipality AND s.offer_id = b.offer_id AND b.snap BETWEEN s.started_on AND s.ended_on
+  JOIN known_service_starts x ON x.municipality = s.municipality AND x.case_id = s.case_id AND x.offer_id = s.offer_id AND x.occurred_on <= b.snap
   WHERE b.basis = 'SEL82a'
-    AND (SELECT arg_max(x.legal_basis, (x.occurred_on, x.recorded_at, x.event_id)) FROM known_service_starts x
-          WHERE x.municipality = s.municipality AND x.case_id = s.case_id AND x.offer_id = s.offer_id AND x.occurred_on <= b.snap) = 'SEL104'
+  GROUP BY b.period, s.municipality, s.case_id, s.offer_id, s.started_on
+  HAVING arg_max(x.legal_basis, (x.occurred_on, x.recorded_at, x.event_id)) = 'SEL104'
   UNION ALL
   SELECT p.period, 'service_without_citizen', s.municipality, s.case_id
   FROM known_service_starts s JOIN periods p ON in_period(s.occurred_on, p.p_from, p.p_to)
