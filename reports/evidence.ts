@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { Sel104Error } from '../schemas/errors.ts';
 import type { Standard, StandardVersion } from '../schemas/standard.ts';
 import type { ReportParams } from './params.ts';
-import { runReport, type Row, type RunOptions } from './runner.ts';
+import { runOverWindows, type Row, type RunOptions, type Window } from './runner.ts';
 
 /**
  * The quality standard's evidence sheet (`standard-evidence`): for each rule of a municipality's
@@ -139,12 +139,6 @@ interface Measured {
   pct: number | null;
 }
 
-interface Window {
-  from: string;
-  to: string;
-  on: string;
-}
-
 const effectiveTo = (s: Standard, i: number): string => {
   const next = s.versions[i + 1];
   if (!next) return '9999-12-31';
@@ -166,36 +160,62 @@ const deadlineFigure = (rows: Row[]): Measured => {
   };
 };
 
-/** Every rule's figure for one window and one standard (actual or hypothetical). */
-async function measure(conn: DuckDBConnection, standard: Standard, w: Window, opts: RunOptions, base: ReportParams): Promise<Record<EvidenceRule, Measured>> {
-  const standards = new Map([[standard.municipality, standard]]);
-  const params = { ...base, municipality: standard.municipality, from: w.from, to: w.to, on: w.on };
-  const run = async (name: string) => (await runReport(conn, name, params, { ...opts, standards })).rows;
+const MEASURED_BY = ['processing-time', 'days-per-week', 'follow-up', 'complaints', 'eligibility'] as const;
 
-  const processing = deadlineFigure(await run('processing-time'));
-  const days = await run('days-per-week');
-  const follow = (await run('follow-up'))[0] ?? {};
-  const complaints = (await run('complaints'))[0] ?? {};
-  const eligibility = await run('eligibility');
-  // grants decided in the period: the eligibility rules' base (the session still holds this run's parameters)
-  const grants = Number(
-    (await conn.runAndReadAll(`SELECT count(*) FROM grants g JOIN periods p ON g.decided_on BETWEEN p.p_from AND p.p_to`)).getRowsJS()[0]![0],
-  );
-  const v = standard.versions[0]!;
-  const inRange = days.filter((r) => num(r.daysPerWeek) >= v.daysPerWeek.min && num(r.daysPerWeek) <= v.daysPerWeek.max);
-  const totalDays = sum(days, (r) => num(r.grants));
-  const reassessedAgainst = num(complaints.partial) + num(complaints.maintained);
-  const out = {
-    processing_deadline: processing,
-    days_per_week: { base: totalDays, pct: pct(sum(inRange, (r) => num(r.grants)), totalDays) },
-    follow_up_interval: { base: num(follow.held), pct: pct(num(follow.heldOnTime), num(follow.held)) },
-    complaint_forwarding: { base: reassessedAgainst, pct: (complaints.forwardedOnTimePct as number | null | undefined) ?? null },
-  } as Record<EvidenceRule, Measured>;
-  for (const [rule, names] of Object.entries(ELIGIBILITY) as [EvidenceRule, readonly string[]][]) {
-    const breaking = sum(eligibility.filter((r) => names.includes(String(r.rule))), (r) => num(r.grants));
-    out[rule] = { base: grants, pct: pct(grants - breaking, grants) };
+/** The rows of the metric reports in one run, by window label and municipality. */
+class Measurements {
+  constructor(private readonly rows: ReadonlyMap<string, Row[]>, private readonly grants: ReadonlyMap<string, number>) {}
+
+  of(report: (typeof MEASURED_BY)[number], window: string, municipality: string): Row[] {
+    return this.rows.get(report)!.filter((r) => r.period === window && r.municipality === municipality);
   }
-  return out;
+
+  /** Grants decided in the window: the eligibility rules' base. */
+  grantsIn(window: string, municipality: string): number {
+    return this.grants.get(`${window}\u0000${municipality}`) ?? 0;
+  }
+
+  /** Every rule's figure in one window and municipality, with `v`'s days-per-week range. */
+  figures(window: string, municipality: string, v: StandardVersion): Record<EvidenceRule, Measured> {
+    const days = this.of('days-per-week', window, municipality);
+    const follow = this.of('follow-up', window, municipality)[0] ?? {};
+    const complaints = this.of('complaints', window, municipality)[0] ?? {};
+    const eligibility = this.of('eligibility', window, municipality);
+    const grants = this.grantsIn(window, municipality);
+    const inRange = days.filter((r) => num(r.daysPerWeek) >= v.daysPerWeek.min && num(r.daysPerWeek) <= v.daysPerWeek.max);
+    const totalDays = sum(days, (r) => num(r.grants));
+    const reassessedAgainst = num(complaints.partial) + num(complaints.maintained);
+    const out = {
+      processing_deadline: deadlineFigure(this.of('processing-time', window, municipality)),
+      days_per_week: { base: totalDays, pct: pct(sum(inRange, (r) => num(r.grants)), totalDays) },
+      follow_up_interval: { base: num(follow.held), pct: pct(num(follow.heldOnTime), num(follow.held)) },
+      complaint_forwarding: { base: reassessedAgainst, pct: (complaints.forwardedOnTimePct as number | null | undefined) ?? null },
+    } as Record<EvidenceRule, Measured>;
+    for (const [rule, names] of Object.entries(ELIGIBILITY) as [EvidenceRule, readonly string[]][]) {
+      const breaking = sum(eligibility.filter((r) => names.includes(String(r.rule))), (r) => num(r.grants));
+      out[rule] = { base: grants, pct: pct(grants - breaking, grants) };
+    }
+    return out;
+  }
+}
+
+/**
+ * Runs the metric reports once on a set of standards over several windows: every figure is one of
+ * the metric reports (domain.md), so the evidence uses exactly the definitions of the reports.
+ */
+async function measure(
+  conn: DuckDBConnection, standards: ReadonlyMap<string, Standard>, windows: readonly Window[], params: ReportParams, opts: RunOptions,
+): Promise<Measurements> {
+  const runOpts = { ...opts, standards };
+  const p = { municipality: params.municipality, asOf: params.asOf };
+  const rows = new Map<string, Row[]>();
+  for (const name of MEASURED_BY) rows.set(name, await runOverWindows(conn, name, windows, p, runOpts));
+  // grants decided in each window (the session still holds this run's parameters)
+  const counted = (await conn.runAndReadAll(
+    `SELECT p.period, g.municipality, count(*) FROM grants g JOIN periods p ON g.decided_on BETWEEN p.p_from AND p.p_to GROUP BY ALL`,
+  )).getRowsJS();
+  const grants = new Map(counted.map(([w, m, n]) => [`${String(w)}\u0000${String(m)}`, Number(n)]));
+  return new Measurements(rows, grants);
 }
 
 const EMPTY = Object.fromEntries(EVIDENCE_RULES.map((r) => [r, { base: null, pct: null }])) as Record<EvidenceRule, Measured>;
@@ -203,27 +223,50 @@ const EMPTY = Object.fromEntries(EVIDENCE_RULES.map((r) => [r, { base: null, pct
 const later = (a: string, b: string): string => (a > b ? a : b);
 const earlier = (a: string, b: string): string => (a < b ? a : b);
 
-/** The evidence rows: municipality × rule × standard version. */
+/**
+ * The evidence rows: municipality × rule × standard version. The reports run in as few passes as
+ * the versions allow: one on the actual standards over the whole period and every version's
+ * window while in force, then one per version number k on standards whose versions all carry
+ * their k-th version's rules (the municipalities with a k-th version, together).
+ */
 export async function standardEvidence(conn: DuckDBConnection, params: ReportParams & { on: string }, opts: RunOptions): Promise<Row[]> {
   if (params.by) throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', 'by: standard-evidence compares versions over one period; run it per period with --from and --to');
   const codes = params.municipality ? [params.municipality] : [...opts.standards.keys()].sort();
-  const period: Window = { from: params.from ?? '0001-01-01', to: params.to ?? params.on, on: params.to && params.to < params.on ? params.to : params.on };
+  const standards = codes.map((code) => opts.standards.get(code)!);
+  const whole: Window = { label: 'whole', from: params.from ?? '0001-01-01', to: params.to ?? params.on, on: params.to && params.to < params.on ? params.to : params.on };
+
+  // While in force: each version's dates clipped to the period, against the actual standard.
+  const inForceWindow = (s: Standard, i: number): Window | undefined => {
+    const v = s.versions[i]!;
+    const w = { label: `${s.municipality}/${i}`, from: later(whole.from, v.effectiveFrom), to: earlier(whole.to, effectiveTo(s, i)), on: earlier(whole.on, effectiveTo(s, i)) };
+    return w.from <= w.to && w.on >= v.effectiveFrom ? w : undefined;
+  };
+  const windows = [whole, ...standards.flatMap((s) => s.versions.map((_, i) => inForceWindow(s, i)).filter((w) => w !== undefined))];
+  const actual = await measure(conn, new Map(standards.map((s) => [s.municipality, s])), windows, params, opts);
+
+  // If applied: the whole period with every version carrying the k-th version's rules. A standard
+  // of one version is its own hypothetical one: its figures are the actual run's.
+  const applied = new Map<string, Measurements>();
+  const versionCounts = standards.map((s) => s.versions.length);
+  for (let k = 0; k < Math.max(...versionCounts); k++) {
+    const varied = standards.filter((s) => s.versions.length > 1 && k < s.versions.length);
+    if (varied.length === 0) continue;
+    const run = await measure(conn, new Map(varied.map((s) => [s.municipality, everyVersionAs(s, s.versions[k]!)])), [whole], params, opts);
+    for (const s of varied) applied.set(`${s.municipality}/${k}`, run);
+  }
+
   const rows: Row[] = [];
-  for (const code of codes) {
-    const standard = opts.standards.get(code)!;
+  for (const standard of standards) {
+    const code = standard.municipality;
     // the deadline's practice under a version: decisions on the applications received under it
-    const actual = new Map([[code, standard]]);
-    const processing = (await runReport(conn, 'processing-time', { ...params, municipality: code, from: period.from, to: period.to, on: period.on }, { ...opts, standards: actual })).rows;
-    // one version at a time: the runs share the connection's session state
-    const figures = [];
-    for (const [i, v] of standard.versions.entries()) {
-      const ifApplied = await measure(conn, everyVersionAs(standard, v), period, opts, params);
-      // while in force: the period clipped to the version's dates, against the actual standard
-      const clipped: Window = { from: later(period.from, v.effectiveFrom), to: earlier(period.to, effectiveTo(standard, i)), on: earlier(period.on, effectiveTo(standard, i)) };
-      const inForce = clipped.from <= clipped.to && clipped.on >= v.effectiveFrom ? await measure(conn, standard, clipped, opts, params) : undefined;
+    const processing = actual.of('processing-time', whole.label, code);
+    const figures = standard.versions.map((v, i) => {
+      const ifApplied = (applied.get(`${code}/${i}`) ?? actual).figures(whole.label, code, v);
+      const w = inForceWindow(standard, i);
+      const inForce = w ? actual.figures(w.label, code, v) : EMPTY;
       const deadline = deadlineFigure(processing.filter((r) => r.standardVersion === v.id));
-      figures.push({ v, ifApplied, inForce: { ...(inForce ?? EMPTY), processing_deadline: deadline } });
-    }
+      return { v, ifApplied, inForce: { ...inForce, processing_deadline: deadline } };
+    });
     for (const rule of EVIDENCE_RULES) {
       for (const { v, ifApplied, inForce } of figures) {
         const value = RULES[rule].value(v);

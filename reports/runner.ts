@@ -62,8 +62,19 @@ const PERIOD_LABEL: Record<NonNullable<ReportParams['by']>, string> = {
   year: `strftime(p, '%Y')`,
 };
 
-/** Sets the session's parameters: as-of, municipality, and the periods with their snapshot dates. */
-async function setParameters(conn: DuckDBConnection, p: ReportParams & { on: string }, summaries = true): Promise<void> {
+/** One period of a run over explicit periods: its label, the filter on anchor dates, the snapshot date. */
+export interface Window {
+  label: string;
+  from: string;
+  to: string;
+  on: string;
+}
+
+/**
+ * Sets the session's parameters: as-of, municipality, and the periods with their snapshot dates
+ * (from --from, --to, --on and --by, or the given windows).
+ */
+async function setParameters(conn: DuckDBConnection, p: ReportParams & { on: string }, summaries = true, windows?: readonly Window[]): Promise<void> {
   await conn.run(`SET VARIABLE as_of = CAST($1 AS TIMESTAMPTZ)`, [p.asOf ?? 'infinity']);
   // The summaries stand in for the registrations only if none of theirs was recorded after --as-of.
   await conn.run(
@@ -76,6 +87,13 @@ async function setParameters(conn: DuckDBConnection, p: ReportParams & { on: str
   // A new table rather than DELETE: DuckDB keeps a table's row estimate after a DELETE, and a
   // one-period run planned for a previous run's many periods joins by a slow range join.
   await conn.run(PERIODS_DDL);
+  if (windows) {
+    // Periods that need not be calendar units: with period_unit NULL, in_period is a plain BETWEEN.
+    for (const w of windows) {
+      await conn.run(`INSERT INTO periods VALUES ($1, CAST($2 AS DATE), CAST($3 AS DATE), CAST($4 AS DATE))`, [w.label, w.from, w.to, w.on]);
+    }
+    return;
+  }
   if (!p.by) {
     await conn.run(`INSERT INTO periods VALUES (NULL, CAST($1 AS DATE), CAST($2 AS DATE), CAST($3 AS DATE))`, [
       p.from ?? '0001-01-01', p.to ?? '9999-12-31', p.on,
@@ -126,6 +144,26 @@ export async function runReport(conn: DuckDBConnection, name: string, raw: unkno
     return row;
   });
   return { def, params, columns: [...(params.by ? ['period'] : []), ...kinds.map(([c]) => c)], rows };
+}
+
+/**
+ * Runs a report's SQL over explicit periods, which may overlap and need not be calendar units:
+ * one row set per window, each row with the window's label as `period`. For reports composed of
+ * others (standard-evidence), so that one run measures several windows.
+ */
+export async function runOverWindows(
+  conn: DuckDBConnection, name: string, windows: readonly Window[], p: { municipality?: string; asOf?: string }, opts: RunOptions,
+): Promise<Row[]> {
+  const def = findReport(name)!;
+  await prepareReportSession(conn, opts.standards);
+  await setParameters(conn, { municipality: p.municipality, asOf: p.asOf, on: windows[0]!.on }, opts.summaries, windows);
+  const reader = await conn.runAndReadAll(reportSql(def.name));
+  const kinds = Object.entries(def.columns);
+  return reader.getRowObjectsJson().map((r) => {
+    const row: Row = { period: String(r.period) };
+    for (const [col, kind] of kinds) row[col] = coerce(kind, r[col]);
+    return row;
+  });
 }
 
 /** Writes a report as Parquet with DuckDB's own writer, keeping the report's row order. */

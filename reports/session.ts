@@ -49,13 +49,27 @@ function standardVersionRows(standards: ReadonlyMap<string, Standard>): string[]
   return rows;
 }
 
-export async function prepareReportSession(conn: DuckDBConnection, standards: ReadonlyMap<string, Standard>): Promise<void> {
-  if (prepared.get(conn) === standards) return;
-  await conn.run(`CREATE OR REPLACE TEMP TABLE standard_versions (
+const STANDARD_VERSIONS_DDL = `CREATE OR REPLACE TEMP TABLE standard_versions (
     municipality VARCHAR, version_id VARCHAR, version_no INTEGER, effective_from DATE, effective_to DATE,
     deadline_weeks INTEGER, days_min INTEGER, days_max INTEGER, follow_up_months INTEGER,
     complaint_window_days INTEGER, forward_within_days INTEGER, min_age INTEGER, max_age_is_pension_age BOOLEAN,
-    min_function_level INTEGER, action_plan_required BOOLEAN, providers_must_be_approved BOOLEAN, absence_flag_pct DOUBLE)`);
+    min_function_level INTEGER, action_plan_required BOOLEAN, providers_must_be_approved BOOLEAN, absence_flag_pct DOUBLE)`;
+
+/**
+ * Readies a connection for reports on a set of standards. The views are created once per
+ * connection; another set of standards (standard-evidence runs the reports on hypothetical ones)
+ * only refills standard_versions, which the views read when they run.
+ */
+export async function prepareReportSession(conn: DuckDBConnection, standards: ReadonlyMap<string, Standard>): Promise<void> {
+  const current = prepared.get(conn);
+  if (current === standards) return;
+  if (current !== undefined) {
+    await conn.run(`DELETE FROM standard_versions`);
+    await conn.run(`INSERT INTO standard_versions VALUES ${standardVersionRows(standards).join(',\n')}`);
+    prepared.set(conn, standards);
+    return;
+  }
+  await conn.run(STANDARD_VERSIONS_DDL);
   await conn.run(`INSERT INTO standard_versions VALUES ${standardVersionRows(standards).join(',\n')}`);
   await conn.run(PERIODS_DDL);
   await conn.run(`SET VARIABLE as_of = TIMESTAMPTZ 'infinity'`);

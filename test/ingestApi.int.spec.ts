@@ -65,6 +65,34 @@ describe('event ingest API', () => {
     expect(body).toContain('sel104_report_duration_seconds_count{report="days-per-week"} 1');
   });
 
+  it('standard-evidence is kept until the projection moves, and runs again once posted events are projected', async () => {
+    const url = '/api/reports/standard-evidence?municipality=350&on=2024-12-31';
+    // Decisions under lejre-2021's 12 weeks: c-9, received 2024-01-02 and granted 2024-02-01 (30 days).
+    const decisions = (rows: Record<string, unknown>[]) =>
+      rows.find((r) => r.rule === 'processing_deadline' && r.standardVersion === 'lejre-2021')!.ifAppliedBase;
+    const first = await app.inject({ url });
+    expect(first.headers['x-sel104-cache']).toBe('miss');
+    expect(decisions(first.json())).toBe(1);
+    const again = await app.inject({ url });
+    expect(again.headers['x-sel104-cache']).toBe('hit');
+    expect(again.body).toBe(first.body);
+    // Cache-Control: no-cache runs it again
+    const fresh = await app.inject({ url, headers: { 'cache-control': 'no-cache' } });
+    expect(fresh.headers['x-sel104-cache']).toBe('miss');
+    expect(fresh.body).toBe(first.body);
+    // other parameters are other rows
+    expect((await app.inject({ url: `${url}&from=2024-03-01` })).headers['x-sel104-cache']).toBe('miss');
+    // a body of duplicates projects nothing: the rows are still current
+    await post([JSON.stringify(applied)]);
+    expect((await app.inject({ url })).headers['x-sel104-cache']).toBe('hit');
+    // a second case, received 2024-03-01 and granted 2024-04-01: two decisions
+    const d = caseOf('350', 'c-10');
+    await post([JSON.stringify(d.applied('2024-03-01')), JSON.stringify(d.granted('2024-04-01', { startDate: '2024-04-08' }))]);
+    const after = await app.inject({ url });
+    expect(after.headers['x-sel104-cache']).toBe('miss');
+    expect(decisions(after.json())).toBe(2);
+  });
+
   it('a body over the limit is 413 and another content type 415, as problem+json', async () => {
     const big = await post(Array.from({ length: 20 }, () => JSON.stringify(applied)));
     expect(big.statusCode).toBe(413);

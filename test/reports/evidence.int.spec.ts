@@ -75,6 +75,28 @@ describe('standard-evidence: each rule under each version, side by side', () => 
   });
 });
 
+describe('standard-evidence: each version measured by its own days-per-week range', () => {
+  // Lejre with lejre-old allowing 1–3 days and lejre-2021 1–5. One grant of 4 days a week,
+  // received 2022-02-01, decided 2022-03-01, in effect from 2022-03-07, never ended.
+  const lejre = loadStandards().get('350')!;
+  const standards = new Map([['350', { ...lejre, versions: lejre.versions.map((v, i) => ({ ...v, daysPerWeek: { min: 1, max: i === 0 ? 3 : 5 } })) }]]);
+  const E = caseOf('350', 'ev-e');
+  let t: Scenario;
+  beforeAll(async () => {
+    t = await given([E.applied('2022-02-01'), E.granted('2022-03-01', { daysPerWeek: 4, startDate: '2022-03-07' })], { standards });
+  });
+  afterAll(() => t.close());
+
+  it('in force and if applied, on 2023-12-31', async () => {
+    const rows = await t.report('standard-evidence', { municipality: '350', on: '2023-12-31' });
+    // lejre-2021 in force from 2022-01-01, snapshot 2023-12-31: the 4-day grant is inside 1–5 → 1 of 1
+    expect(row(rows, 'days_per_week', 'lejre-2021')).toEqual({ value: '1–5 days', inForce: [1, 100], ifApplied: [1, 100] });
+    // lejre-old in force to 2021-12-31 (snapshot then: no grant yet); applied to the whole period,
+    // snapshot 2023-12-31: 4 days is outside 1–3 → 0 of 1
+    expect(row(rows, 'days_per_week', 'lejre-old')).toEqual({ value: '1–3 days', inForce: [0, null], ifApplied: [1, 0] });
+  });
+});
+
 describe('rule wording from a version source', () => {
   const standards = loadStandards();
   const source = (id: string) => [...standards.values()].flatMap((x) => x.versions).find((v) => v.id === id)!.source;
