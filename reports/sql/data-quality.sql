@@ -55,13 +55,15 @@ checked_spells AS MATERIALIZED (
 ),
 suspect_pairs AS (
   -- case × offer pairs whose registrations do not all lie inside one service spell of a known case
-  -- at a known offer, judged by their first and last day
+  -- at a known offer, judged by their first and last day (a pair's spells are disjoint: at most
+  -- one holds both days)
   SELECT a.pair_hash
-  FROM attendance_pairs a
-  WHERE getvariable('attendance_summary') AND known_filter(a.municipality, a.last_recorded_at)
-    AND NOT EXISTS (SELECT 1 FROM checked_spells s
-                    WHERE s.municipality = a.municipality AND s.case_id = a.case_id AND s.offer_id = a.offer_id
-                      AND a.first_on >= s.started_on AND a.last_on <= s.ended_on AND s.case_known AND s.offer_known)
+  FROM (SELECT * FROM attendance_pairs
+        WHERE getvariable('attendance_summary') AND known_filter(municipality, last_recorded_at)) a
+  LEFT JOIN checked_spells s
+    ON s.municipality = a.municipality AND s.case_id = a.case_id AND s.offer_id = a.offer_id
+       AND a.first_on >= s.started_on AND a.last_on <= s.ended_on AND s.case_known AND s.offer_known
+  WHERE s.case_id IS NULL
 ),
 suspect_months AS MATERIALIZED (
   -- the months of those pairs judged the same way (found by the pair's hash: a collision adds
@@ -73,9 +75,10 @@ suspect_months AS MATERIALIZED (
         WHERE getvariable('attendance_summary') AND known_filter(municipality, last_recorded_at)
           AND pair_hash IN (SELECT pair_hash FROM suspect_pairs)
         GROUP BY ALL) m
-  WHERE NOT EXISTS (SELECT 1 FROM checked_spells s
-                    WHERE s.municipality = m.municipality AND s.case_id = m.case_id AND s.offer_id = m.offer_id
-                      AND m.first_on >= s.started_on AND m.last_on <= s.ended_on AND s.case_known AND s.offer_known)
+  LEFT JOIN checked_spells s
+    ON s.municipality = m.municipality AND s.case_id = m.case_id AND s.offer_id = m.offer_id
+       AND m.first_on >= s.started_on AND m.last_on <= s.ended_on AND s.case_known AND s.offer_known
+  WHERE s.case_id IS NULL
 ),
 unclear_attendance AS (
   SELECT municipality, case_id, offer_id, occurred_on FROM known_attendance WHERE NOT getvariable('attendance_summary')
