@@ -9,7 +9,7 @@ import { importLines } from '../producers/importer.ts';
 import { ndjsonChunks } from '../producers/ndjson.ts';
 import { estimateEvents, simulate, type SimulateOptions } from '../producers/simulator/index.ts';
 import { KafkaProjector } from '../consumers/kafkaProjector.ts';
-import { kafkaPipeline, type Pipeline } from '../dashboards/pipeline.ts';
+import { kafkaPipeline, openEmbeddedIngest, type Pipeline } from '../dashboards/pipeline.ts';
 import { kafkaSettings } from '../producers/kafka.ts';
 import { Sel104Error, toSel104Error } from '../schemas/errors.ts';
 import { currentStandards } from './context.ts';
@@ -80,6 +80,8 @@ export async function serve({ db: dbPath, host, port, demo, log = 'embedded', pu
       await ensureProjectionSchema(db.conn);
       // catchUp needs a log; a server on an empty database still starts and says how to fill it.
       if (!(await logIsEmpty(db.conn))) await catchUp(db.conn);
+      // The log POSTs append to, with its eventIds in memory (a few seconds for millions of events).
+      if (!source) await openEmbeddedIngest(db);
     }
     app = buildServer({ db, standards: currentStandards(), tokens, pipeline, refresh: source?.refresh });
     try {

@@ -66,10 +66,20 @@ function closeKept(kept: KeptLog): void {
   else opening?.then((log) => log.close(), () => undefined);
 }
 
-export async function ingestEmbedded(db: Database, body: Buffer, source: string): Promise<ImportResult> {
+/**
+ * The database's kept log, opened (with its eventId filter built) if it is not open yet. A server
+ * calls it when it starts, so that its first POST does not wait for the filter.
+ */
+export function openEmbeddedIngest(db: Database): Promise<EmbeddedLog> {
   const kept = keptLogOf(db);
   if (!kept.opening) {
-    const opening = (kept.opening = openForImport(db));
+    const opening = (kept.opening = openForImport(db).then(async (log) => {
+      await log.keepEventIds().catch((err: unknown) => {
+        log.close();
+        throw err;
+      });
+      return log;
+    }));
     opening.then(
       (log) => {
         if (kept.opening === opening) kept.open = log;
@@ -79,7 +89,12 @@ export async function ingestEmbedded(db: Database, body: Buffer, source: string)
       },
     );
   }
-  const log = await kept.opening;
+  return kept.opening;
+}
+
+export async function ingestEmbedded(db: Database, body: Buffer, source: string): Promise<ImportResult> {
+  const kept = keptLogOf(db);
+  const log = await openEmbeddedIngest(db);
   try {
     return await importLines(db, Readable.from([body]), { source, log });
   } catch (err) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryValue, type Database } from '../consumers/database.ts';
 import { checkStaged, checkedTable, dlqTable, idHashTable, knownTable, prepareStaging, prepared, rawLines, releaseSlot, SMALL_BATCH, stageLines, BatchStager, type BulkVerdicts, type RejectedLine, type Slot, type StagedBatch } from './bulkValidation.ts';
+import { EventIdFilter } from './eventIdFilter.ts';
 import type { LineBatch } from './lines.ts';
 
 /**
@@ -106,6 +107,8 @@ const appendSql = (slot: Slot) => `INSERT INTO log.events (position, event_id, t
          CAST($2 AS TIMESTAMPTZ), c.source, c.data, hash(c.event_id) AS event_hash
   FROM ${checkedTable(slot)} c JOIN numbered a ON a.i = c.i`;
 const bySlot = (sql: (slot: Slot) => string): Record<Slot, string> => ({ 0: sql(0), 1: sql(1), 2: sql(2) });
+/** A batch's eventIds as SQL reads them (for the eventId filter). */
+const BATCH_IDS_SQL = bySlot((slot) => `SELECT TRY(json_extract_string(body, '$.eventId')) AS id FROM ${rawLines(slot)}`);
 const ID_HASHES_SQL = bySlot(idHashesSql);
 const KNOWN_SQL = bySlot(knownSql);
 const APPEND_SQL = bySlot(appendSql);
@@ -182,13 +185,37 @@ export class EmbeddedLog {
     return { slot, received, verdicts, knownUpTo: await lookingUp };
   }
 
-  /** Fills the slot's eventId hashes and the log's events with one; returns the position they are as of. */
+  /** The log's eventIds as a Bloom filter, for small batches (keepEventIds). */
+  private eventIds?: EventIdFilter;
+
+  /**
+   * Keeps the log's eventIds in memory as a Bloom filter (eventIdFilter.ts), so that a small batch
+   * of new events is known to be new without a scan of the log. For a long-lived log taking many
+   * small batches (the server's POSTs): the build reads every eventId hash once (about 3 s and
+   * 25 MB at 6.6 M events).
+   */
+  async keepEventIds(): Promise<void> {
+    if (this.eventIds) return;
+    const conn = this.lookup;
+    this.eventIds = await inTransaction(conn, async () => EventIdFilter.build(conn, await endPosition(conn, this.end)));
+  }
+
+  /**
+   * Fills the slot's eventId hashes and the log's events with one; returns the position they are
+   * as of. With the eventId filter, the log is scanned only if one of the batch's eventIds may be
+   * in it (a duplicate, or one false positive in about a million eventIds).
+   */
   private lookUp(slot: Slot): Promise<number> {
     const conn = this.lookup;
     return inTransaction(conn, async () => {
       // One transaction: one snapshot of the log for its end and its events.
       const upTo = await endPosition(conn, this.end);
       await (await prepared(conn, ID_HASHES_SQL[slot])).run();
+      if (this.eventIds?.full) this.eventIds = await EventIdFilter.build(conn, upTo);
+      if (this.eventIds) {
+        await this.eventIds.catchUp(conn, upTo);
+        if (!(await this.eventIds.anyOf(conn, BATCH_IDS_SQL[slot]))) return upTo;
+      }
       // Planned anew each time: prepared once, this statement kept about 0.4 MB of join state
       // per run (DuckDB 1.5), which a server's POSTs would pile up.
       await conn.run(KNOWN_SQL[slot]);
