@@ -43,17 +43,18 @@ const L = {
   municipality: t('Kommune', 'Municipality'),
   period: t('Periode', 'Period'),
   quarter: t('Kvartal', 'Quarter'),
+  year: t('År', 'Year'),
 };
 
-/** A line over periods, one line per municipality. */
-const trend = (field: string, label: Text, lang: Lang, pct = false, color: { field: string; label: Text } = { field: 'municipality', label: L.municipality }): TopLevelSpec => ({
+/** A line over periods (quarters unless `periods` says otherwise), one line per municipality. */
+const trend = (field: string, label: Text, lang: Lang, pct = false, color: { field: string; label: Text } = { field: 'municipality', label: L.municipality }, periods: Text = L.quarter): TopLevelSpec => ({
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   data: { name: 'rows' },
   width: 'container',
   height: 220,
   mark: { type: 'line', point: true },
   encoding: {
-    x: { field: 'period', type: 'ordinal', title: L.quarter[lang] },
+    x: { field: 'period', type: 'ordinal', title: periods[lang] },
     y: { field, type: 'quantitative', title: label[lang], ...(pct ? { scale: { domain: [0, 100] } } : {}) },
     color: { field: color.field, type: 'nominal', title: color.label[lang] },
     tooltip: [
@@ -190,7 +191,7 @@ export const PAGES: readonly Page[] = [
         title: t('Omgørelsesprocent', 'Reversal rate (omgørelsesprocent)'),
         description: t('Hjemviste og ændrede/ophævede sager i procent af Ankestyrelsens realitetsbehandlede sager; afviste sager indgår ikke.', 'Remitted and changed or annulled cases as a share of the appeals Ankestyrelsen examined; dismissed cases are left out.'),
         columns: [col('period', 'År', 'Year'), col('municipality', 'Kommune', 'Municipality'), col('upheld', 'Stadfæstet', 'Upheld'), col('changedOrAnnulled', 'Ændret/ophævet', 'Changed/annulled'), col('remitted', 'Hjemvist', 'Remitted'), col('reversalRatePct', 'Omgørelsesprocent', 'Reversal rate (%)')],
-        spec: (lang) => trend('reversalRatePct', t('Omgørelsesprocent', 'Reversal rate (%)'), lang, true),
+        spec: (lang) => trend('reversalRatePct', t('Omgørelsesprocent', 'Reversal rate (%)'), lang, true, undefined, L.year),
       },
       {
         id: 'overdue-follow-ups', kpi: 'overdue', report: 'follow-up', params: byQuarter,
@@ -368,7 +369,7 @@ export const PAGES: readonly Page[] = [
         title: t('Omgørelsesprocent pr. år', 'Reversal rate by year'),
         description: t('Hjemviste og ændrede/ophævede sager i procent af Ankestyrelsens realitetsbehandlede sager; afviste sager indgår ikke.', 'Remitted and changed or annulled cases as a share of the appeals Ankestyrelsen examined; dismissed cases are left out.'),
         columns: [col('period', 'År', 'Year'), col('municipality', 'Kommune', 'Municipality'), col('decisions', 'Afgørelser', 'Decisions'), col('complaints', 'Klager', 'Complaints'), col('forwarded', 'Videresendt', 'Forwarded'), col('reversalRatePct', 'Omgørelsesprocent', 'Reversal rate (%)')],
-        spec: (lang) => trend('reversalRatePct', t('Omgørelsesprocent', 'Reversal rate (%)'), lang, true),
+        spec: (lang) => trend('reversalRatePct', t('Omgørelsesprocent', 'Reversal rate (%)'), lang, true, undefined, L.year),
       },
     ],
   },

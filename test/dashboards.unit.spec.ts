@@ -28,6 +28,19 @@ describe('dashboard charts', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('a chart over periods names them by the unit its report is asked for (År for --by year)', () => {
+    const unit = { quarter: ['Kvartal', 'Quarter'], year: ['År', 'Year'] } as const;
+    const overPeriods = charts.filter(({ chart }) => (chart.spec('da', { standards }) as { encoding?: { x?: { field?: string } } }).encoding?.x?.field === 'period');
+    expect(overPeriods.length).toBeGreaterThan(5);
+    for (const { page, chart } of overPeriods) {
+      const by = chart.params?.by as keyof typeof unit;
+      for (const [i, lang] of (['da', 'en'] as const).entries()) {
+        const title = (chart.spec(lang, { standards }) as { encoding: { x: { title: string } } }).encoding.x.title;
+        expect(`${page}/${chart.id}: ${title}`).toBe(`${page}/${chart.id}: ${unit[by][i]}`);
+      }
+    }
+  });
+
   for (const { page, chart } of charts) {
     for (const lang of ['da', 'en'] as const) {
       it(`${page}/${chart.id} (${lang}) is a valid Vega-Lite spec`, () => {
