@@ -161,17 +161,51 @@ const deadlineFigure = (rows: Row[]): Measured => {
 };
 
 const MEASURED_BY = ['processing-time', 'days-per-week', 'follow-up', 'complaints', 'eligibility'] as const;
+type MeasuredBy = (typeof MEASURED_BY)[number];
+
+/**
+ * The rule values of a version each report reads (through `standard_versions`); ids and dates are
+ * the same in the actual and the hypothetical standards. days-per-week counts grants by their days
+ * and reads no rule value: its range is applied here, per version.
+ */
+const READS: Readonly<Record<MeasuredBy, (v: StandardVersion) => unknown>> = {
+  'processing-time': (v) => v.processingDeadlineWeeks,
+  'days-per-week': () => null,
+  'follow-up': (v) => v.followUpMonths,
+  complaints: (v) => [v.complaintWindowDays, v.forwardWithinDays],
+  eligibility: (v) => [v.targetGroup, v.actionPlanRequired, v.providersMustBeApproved],
+};
+
+/**
+ * The reports whose rows on `everyVersionAs(s, v)` can differ from those on `s`: those reading a
+ * rule value that some version of `s` holds differently from `v`.
+ */
+const changedBy = (s: Standard, v: StandardVersion): MeasuredBy[] =>
+  MEASURED_BY.filter((name) => s.versions.some((x) => JSON.stringify(READS[name](x)) !== JSON.stringify(READS[name](v))));
 
 /** The rows of the metric reports in one run, by window label and municipality. */
 class Measurements {
-  constructor(private readonly rows: ReadonlyMap<string, Row[]>, private readonly grants: ReadonlyMap<string, number>) {}
+  /**
+   * @param rows     the rows of the reports run
+   * @param grants   grants decided per window and municipality
+   * @param fallback where the reports not run are read (the same windows, on standards that give
+   *                 them the same rows)
+   */
+  constructor(
+    private readonly rows: ReadonlyMap<string, Row[]>,
+    private readonly grants: ReadonlyMap<string, number> | undefined,
+    private readonly fallback?: Measurements,
+  ) {}
 
-  of(report: (typeof MEASURED_BY)[number], window: string, municipality: string): Row[] {
-    return this.rows.get(report)!.filter((r) => r.period === window && r.municipality === municipality);
+  of(report: MeasuredBy, window: string, municipality: string): Row[] {
+    const rows = this.rows.get(report);
+    if (rows === undefined) return this.fallback!.of(report, window, municipality);
+    return rows.filter((r) => r.period === window && r.municipality === municipality);
   }
 
-  /** Grants decided in the window: the eligibility rules' base. */
+  /** Grants decided in the window: the eligibility rules' base (no rule value changes it). */
   grantsIn(window: string, municipality: string): number {
+    if (this.grants === undefined) return this.fallback!.grantsIn(window, municipality);
     return this.grants.get(`${window}\u0000${municipality}`) ?? 0;
   }
 
@@ -200,16 +234,19 @@ class Measurements {
 }
 
 /**
- * Runs the metric reports once on a set of standards over several windows: every figure is one of
+ * Runs metric reports once on a set of standards over several windows: every figure is one of
  * the metric reports (domain.md), so the evidence uses exactly the definitions of the reports.
+ * With `fallback`, runs only `reports` and reads the others (and the grants decided) from it.
  */
 async function measure(
   conn: DuckDBConnection, standards: ReadonlyMap<string, Standard>, windows: readonly Window[], params: ReportParams, opts: RunOptions,
+  reports: readonly MeasuredBy[] = MEASURED_BY, fallback?: Measurements,
 ): Promise<Measurements> {
   const runOpts = { ...opts, standards };
   const p = { municipality: params.municipality, asOf: params.asOf };
   const rows = new Map<string, Row[]>();
-  for (const name of MEASURED_BY) rows.set(name, await runOverWindows(conn, name, windows, p, runOpts));
+  for (const name of reports) rows.set(name, await runOverWindows(conn, name, windows, p, runOpts));
+  if (fallback) return new Measurements(rows, undefined, fallback);
   // grants decided in each window (the session still holds this run's parameters)
   const counted = (await conn.runAndReadAll(
     `SELECT p.period, g.municipality, count(*) FROM grants g JOIN periods p ON g.decided_on BETWEEN p.p_from AND p.p_to GROUP BY ALL`,
@@ -227,7 +264,8 @@ const earlier = (a: string, b: string): string => (a < b ? a : b);
  * The evidence rows: municipality × rule × standard version. The reports run in as few passes as
  * the versions allow: one on the actual standards over the whole period and every version's
  * window while in force, then one per version number k on standards whose versions all carry
- * their k-th version's rules (the municipalities with a k-th version, together).
+ * their k-th version's rules (the municipalities with a k-th version, together), of only the
+ * reports that read a rule value the k-th version changes.
  */
 export async function standardEvidence(conn: DuckDBConnection, params: ReportParams & { on: string }, opts: RunOptions): Promise<Row[]> {
   if (params.by) throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', 'by: standard-evidence compares versions over one period; run it per period with --from and --to');
@@ -244,14 +282,19 @@ export async function standardEvidence(conn: DuckDBConnection, params: ReportPar
   const windows = [whole, ...standards.flatMap((s) => s.versions.map((_, i) => inForceWindow(s, i)).filter((w) => w !== undefined))];
   const actual = await measure(conn, new Map(standards.map((s) => [s.municipality, s])), windows, params, opts);
 
-  // If applied: the whole period with every version carrying the k-th version's rules. A standard
-  // of one version is its own hypothetical one: its figures are the actual run's.
+  // If applied: the whole period with every version carrying the k-th version's rules. Where no
+  // report reads a value the k-th version changes (a standard of one version, for one), the
+  // figures are the actual run's.
   const applied = new Map<string, Measurements>();
   const versionCounts = standards.map((s) => s.versions.length);
   for (let k = 0; k < Math.max(...versionCounts); k++) {
-    const varied = standards.filter((s) => s.versions.length > 1 && k < s.versions.length);
+    // only the reports that read a rule value the k-th version changes run again
+    const changed = new Map(standards.filter((s) => k < s.versions.length).map((s) => [s, changedBy(s, s.versions[k]!)]));
+    const varied = [...changed.keys()].filter((s) => changed.get(s)!.length > 0);
     if (varied.length === 0) continue;
-    const run = await measure(conn, new Map(varied.map((s) => [s.municipality, everyVersionAs(s, s.versions[k]!)])), [whole], params, opts);
+    const reports = MEASURED_BY.filter((name) => varied.some((s) => changed.get(s)!.includes(name)));
+    const hypothetical = new Map(varied.map((s) => [s.municipality, everyVersionAs(s, s.versions[k]!)]));
+    const run = await measure(conn, hypothetical, [whole], params, opts, reports, actual);
     for (const s of varied) applied.set(`${s.municipality}/${k}`, run);
   }
 

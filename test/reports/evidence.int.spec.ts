@@ -97,6 +97,43 @@ describe('standard-evidence: each version measured by its own days-per-week rang
   });
 });
 
+describe('standard-evidence: a version that changes only the follow-up interval and the forwarding time', () => {
+  // Lejre with lejre-old at 6 months and 14 days (lejre-2021 keeps 12 months and 28 days). The
+  // hypothetical runs must measure these rules again under each version's values.
+  //   F  received 2021-01-04, granted 2021-02-01 (start then); follow-up 2021-09-01: 7 months after the start
+  //      complaint 2021-02-10, maintained, forwarded 2021-03-06: 24 days after receipt
+  //   G  received 2022-02-01, granted 2022-03-01 (start then); follow-up 2023-01-15: 10½ months after the start
+  //      complaint 2022-03-10, partly in favour, forwarded 2022-03-30: 20 days after receipt
+  const lejre = loadStandards().get('350')!;
+  const standards = new Map([['350', { ...lejre, versions: lejre.versions.map((v, i) => (i === 0 ? { ...v, followUpMonths: 6, forwardWithinDays: 14 } : v)) }]]);
+  const F = caseOf('350', 'ev-f');
+  const G = caseOf('350', 'ev-g');
+  let t: Scenario;
+  beforeAll(async () => {
+    t = await given([
+      F.applied('2021-01-04'), F.granted('2021-02-01'), F.followUp('2021-09-01'),
+      F.complaint('2021-02-10', 'k-f'), F.reassessed('2021-02-20', 'k-f', 'maintained'), F.forwarded('2021-03-06', 'k-f'),
+      G.applied('2022-02-01'), G.granted('2022-03-01'), G.followUp('2023-01-15'),
+      G.complaint('2022-03-10', 'k-g'), G.reassessed('2022-03-15', 'k-g', 'partial'), G.forwarded('2022-03-30', 'k-g'),
+    ], { standards });
+  });
+  afterAll(() => t.close());
+
+  it('follow-up interval: 6 months makes both follow-ups late, 12 months neither', async () => {
+    const rows = await t.report('standard-evidence', { municipality: '350', on: '2023-12-31' });
+    // lejre-old in force (to 2021-12-31): F, due 2021-08-01 → late; applied to all: G due 2022-09-01 → late too
+    expect(row(rows, 'follow_up_interval', 'lejre-old')).toEqual({ value: '6 months', inForce: [1, 0], ifApplied: [2, 0] });
+    // lejre-2021 in force: G, due 2023-03-01 → on time; applied to all: F due 2022-02-01 → on time too
+    expect(row(rows, 'follow_up_interval', 'lejre-2021')).toEqual({ value: '12 months', inForce: [1, 100], ifApplied: [2, 100] });
+  });
+
+  it('complaint forwarding: 14 days makes both forwardings late, 28 days neither', async () => {
+    const rows = await t.report('standard-evidence', { municipality: '350', on: '2023-12-31' });
+    expect(row(rows, 'complaint_forwarding', 'lejre-old')).toEqual({ value: '14 days', inForce: [1, 0], ifApplied: [2, 0] });
+    expect(row(rows, 'complaint_forwarding', 'lejre-2021')).toEqual({ value: '28 days', inForce: [1, 100], ifApplied: [2, 100] });
+  });
+});
+
 describe('rule wording from a version source', () => {
   const standards = loadStandards();
   const source = (id: string) => [...standards.values()].flatMap((x) => x.versions).find((v) => v.id === id)!.source;
