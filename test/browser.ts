@@ -23,15 +23,13 @@ let axeSource: string | undefined;
 const axe = (): string => (axeSource ??= readFileSync(join(dirname(fileURLToPath(import.meta.resolve('axe-core'))), 'axe.min.js'), 'utf8'));
 
 /**
- * Runs axe-core in the page as it is now and returns its serious and critical violations, one line
- * per element: `rule (impact): selector — help`. The script is evaluated over the DevTools
+ * Runs axe-core in the page as it is now and returns its violations of any impact (minor ones
+ * too), one line per element: `rule (impact): selector — help`. The script is evaluated over the DevTools
  * protocol, which the page's CSP (no inline scripts) does not govern.
  */
 export async function accessibilityViolations(page: Page): Promise<string[]> {
   await page.evaluate(axe());
   const results = await page.evaluate(() =>
     (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, { resultTypes: ['violations'] }));
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${v.help}`));
+  return results.violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${v.help}`));
 }

@@ -52,7 +52,7 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
   }
 
   for (const p of PAGES) {
-    it(`${p.id}: every chart is drawn as SVG with its table, nothing fails, nothing comes from elsewhere, axe finds nothing serious`, async () => {
+    it(`${p.id}: every chart is drawn as SVG with its table, nothing fails, nothing comes from elsewhere, axe finds no violation`, async () => {
       // Data quality over the whole period: its dead letters were received today, after 2024.
       const period = p.id === 'datakvalitet' ? '' : '&from=2022-01-01&to=2024-12-31';
       const { page, errors, foreign } = await open(`/dashboards/${p.id}?on=2024-12-31${period}`);

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
+import { View, parse } from 'vega';
+import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { CHART_CONFIG, PAGES } from '../dashboards/charts.ts';
 import { findReport } from '../reports/catalogue.ts';
@@ -39,6 +41,27 @@ describe('dashboard charts', () => {
         expect(`${page}/${chart.id}: ${title}`).toBe(`${page}/${chart.id}: ${unit[by][i]}`);
       }
     }
+  });
+
+  it('every colour a bar or line can take keeps 3:1 contrast with the white page (WCAG 1.4.11)', async () => {
+    // The colours Vega draws with the shared config: ten categories, and five ordered ones (days per week).
+    const drawn = async (type: 'nominal' | 'ordinal', n: number): Promise<string[]> => {
+      const values = Array.from({ length: n }, (_, i) => ({ k: i + 1 }));
+      const { spec } = compile({ data: { values }, mark: 'bar', encoding: { x: { field: 'k', type: 'ordinal' }, color: { field: 'k', type } }, config: CHART_CONFIG } as never);
+      const view = new View(parse(spec), { renderer: 'none' });
+      await view.runAsync();
+      return (view.scale('color').range() as string[]).slice(0, n);
+    };
+    const luminance = (colour: string): number => {
+      const rgb = /^#/.test(colour)
+        ? [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16))
+        : colour.match(/\d+/g)!.slice(0, 3).map(Number);
+      const [r, g, b] = rgb.map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const colours = [...(await drawn('nominal', 10)), ...(await drawn('ordinal', 5))];
+    expect(colours).toHaveLength(15);
+    for (const c of colours) expect((1.05 / (luminance(c) + 0.05)), c).toBeGreaterThanOrEqual(3);
   });
 
   for (const { page, chart } of charts) {
