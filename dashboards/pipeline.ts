@@ -92,11 +92,15 @@ export function openEmbeddedIngest(db: Database): Promise<EmbeddedLog> {
   return kept.opening;
 }
 
-export async function ingestEmbedded(db: Database, body: Buffer, source: string): Promise<ImportResult> {
+/**
+ * Appends a body's events to the database's kept log. With `project: false` the call resolves
+ * once they are durable in the log, and projecting them is the caller's (the server's) work.
+ */
+export async function ingestEmbedded(db: Database, body: Buffer, source: string, { project = true }: { project?: boolean } = {}): Promise<ImportResult> {
   const kept = keptLogOf(db);
   const log = await openEmbeddedIngest(db);
   try {
-    return await importLines(db, Readable.from([body]), { source, log });
+    return await importLines(db, Readable.from([body]), { source, log, project });
   } catch (err) {
     closeKept(kept);
     throw err;

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../consumers/database.ts';
+import { catchUp } from '../consumers/projector.ts';
 import { ERRORS, Sel104Error, toSel104Error } from '../schemas/errors.ts';
 import { loadStandards, type Standard } from '../schemas/standard.ts';
 import { REPORT_NAMES, REPORTS } from '../reports/catalogue.ts';
@@ -111,8 +112,8 @@ const sendProblem = (reply: FastifyReply, p: Problem) =>
   reply.code(p.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(p));
 
 /**
- * The HTTP face of sel104. This version has the overview page, the report API, event ingest and
- * a health check; the dashboards come later.
+ * The HTTP face of sel104: the dashboards, the report API, event ingest, the health check, metrics
+ * and the OpenAPI description.
  */
 export function buildServer({ db: initialDb, standards = loadStandards(), logger = false, tokens, ingestLimit = 32 << 20, pipeline = embeddedPipeline(), refresh }: ServerOptions): FastifyInstance {
   const app = Fastify({ logger });
@@ -144,9 +145,27 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
     queue = run.catch(() => undefined);
     return run;
   };
+  // Embedded log: a POST answers once its events are durable in the log, and the projector catches
+  // up in the request queue after it, on a connection of its own. A request that arrives after the
+  // answer is queued behind that projection, so it sees the posted events; the next POST need not
+  // wait for it. Posts that commit while a projection waits share it.
+  let projectorConn: Promise<DuckDBConnection> | undefined;
+  let projectTo: number | undefined;
+  const projectPosted = (upTo: number) => {
+    const queued = projectTo !== undefined;
+    projectTo = Math.max(projectTo ?? 0, upTo);
+    if (queued) return;
+    serial(async () => {
+      const until = projectTo!;
+      projectTo = undefined;
+      await catchUp(await (projectorConn ??= db.instance.connect()), { until });
+    }).catch((err: unknown) => app.log.error({ err }, 'projecting posted events failed; the next POST or a restart catches up'));
+  };
+
   app.addHook('onClose', async () => {
     await queue;
     (await reportConn?.catch(() => undefined))?.closeSync();
+    (await projectorConn?.catch(() => undefined))?.closeSync();
   });
 
   // OpenAPI from the routes' schemas (themselves derived from the zod schemas), with Swagger UI
@@ -276,7 +295,8 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
     });
 
     // Ingest: the same validation, log and dead-letter path as `sel104 import`. The events are in the
-    // log (and projected) before the response is sent.
+    // log before the response is sent, one POST at a time; the embedded log's projection follows
+    // (projectPosted), Kafka's is the consumer group's.
     let ingesting: Promise<unknown> = Promise.resolve();
     const ingestQueue = <T>(fn: () => Promise<T>): Promise<T> => {
       const run = ingesting.then(fn, fn);
@@ -289,8 +309,10 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
         throw new Sel104Error('SEL104_ERR_UNSUPPORTED_MEDIA_TYPE', 'POST /api/events takes NDJSON: Content-Type: application/x-ndjson');
       }
       const body = request.body as Buffer;
-      // Kafka: produced and acknowledged (not serialised with the reports); embedded: in the log and projected.
-      const r = pipeline.log === 'kafka' ? await ingestQueue(() => pipeline.ingest(body, 'http')) : await serial(() => ingestEmbedded(db, body, 'http'));
+      // Kafka: produced and acknowledged; embedded: in the log, its projection queued before the answer.
+      const target = db;
+      const r = await ingestQueue(() => (pipeline.log === 'kafka' ? pipeline.ingest(body, 'http') : ingestEmbedded(target, body, 'http', { project: false })));
+      if (pipeline.log === 'embedded' && r.accepted > 0) projectPosted(r.logPosition);
       metrics.events.inc({ result: 'accepted' }, r.accepted);
       metrics.events.inc({ result: 'duplicate' }, r.duplicates);
       metrics.events.inc({ result: 'rejected' }, r.rejected);

@@ -93,6 +93,27 @@ describe('event ingest API', () => {
     expect(decisions(after.json())).toBe(2);
   });
 
+  it('a POST answers once its events are in the log; a projection that fails loses nothing and the next one catches up', async () => {
+    const health = async () => (await app.inject({ url: '/healthz' })).json() as { logPosition: number; projectionPosition: number; lag: number };
+    const before = await health();
+    expect(before.lag).toBe(0);
+    // The projection of decisions cannot be written while its table is away.
+    await db.conn.run('ALTER TABLE decisions RENAME TO decisions_away');
+    const e = caseOf('350', 'c-11');
+    const res = await post([JSON.stringify(e.applied('2024-05-01')), JSON.stringify(e.granted('2024-05-15', { daysPerWeek: 4, startDate: '2024-05-20' }))]);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ received: 2, accepted: 2 });
+    // In the log, not projected: the failed batch left the projection where it was.
+    expect(await health()).toMatchObject({ logPosition: before.logPosition + 2, projectionPosition: before.projectionPosition, lag: 2 });
+    await db.conn.run('ALTER TABLE decisions_away RENAME TO decisions');
+    // The next POST's projection takes both posts' events.
+    expect((await post([JSON.stringify(e.followUp('2024-06-01'))])).json()).toMatchObject({ accepted: 1 });
+    expect(await health()).toMatchObject({ logPosition: before.logPosition + 3, projectionPosition: before.logPosition + 3, lag: 0 });
+    // c-9's 2 days and c-11's 4 days a week; c-10's 3 days (default) too, in effect from 2024-04-08
+    const days = await app.inject({ url: '/api/reports/days-per-week?municipality=350&on=2024-06-30' });
+    expect(days.json().map((r: { grants: number }) => r.grants)).toEqual([0, 1, 1, 1, 0]);
+  });
+
   it('a body over the limit is 413 and another content type 415, as problem+json', async () => {
     const big = await post(Array.from({ length: 20 }, () => JSON.stringify(applied)));
     expect(big.statusCode).toBe(413);
