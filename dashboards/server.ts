@@ -121,7 +121,7 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
   // Reports run on a connection of their own: its temp tables hold the report parameters.
   let reportConn: Promise<DuckDBConnection> | undefined;
   const reportConnection = () => (reportConn ??= db.instance.connect());
-  // standard-evidence runs the metric reports about 18 times (0.4–0.7 s at scale 20): its rows are
+  // standard-evidence runs the metric reports about 10 times (0.4–0.6 s at scale 20): its rows are
   // kept until the projection moves. Every other report runs on each request.
   const composed = new ProjectionCache<ReportResult>();
 
