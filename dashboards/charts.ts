@@ -86,6 +86,9 @@ const bars = (x: { field: string; label: Text; type?: 'ordinal' | 'nominal' }, y
 
 const byQuarter = { by: 'quarter' };
 
+/** The VUM level axis: cases with no assessment come as null, labelled in words. */
+const levelAxis = (lang: Lang) => ({ labelExpr: `datum.label === 'null' ? '${t('ingen VUM', 'no VUM')[lang]}' : datum.label` });
+
 /**
  * Vega-Lite's category colours, darkened so that every line, point and bar keeps at least 4:1
  * contrast with the white page (WCAG 1.4.11 asks 3:1); Vega's own orange has 2.6:1. Ordered
@@ -239,7 +242,7 @@ export const PAGES: readonly Page[] = [
         spec: (lang) => ({
           $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 240, mark: 'bar',
           encoding: {
-            x: { field: 'functionLevel', type: 'ordinal', title: t('Funktionsniveau', 'Function level')[lang] },
+            x: { field: 'functionLevel', type: 'ordinal', title: t('Funktionsniveau', 'Function level')[lang], axis: levelAxis(lang) },
             y: { field: 'grants', type: 'quantitative', title: t('Bevillinger', 'Grants')[lang] },
             color: { field: 'daysPerWeek', type: 'ordinal', title: t('Dage pr. uge', 'Days per week')[lang] },
             column: { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
@@ -256,6 +259,7 @@ export const PAGES: readonly Page[] = [
         columns: [col('municipality', 'Kommune', 'Municipality'), col('offerId', 'Tilbud', 'Offer'), col('functionLevel', 'Funktionsniveau', 'Function level'), col('daysPerWeek', 'Dage pr. uge', 'Days per week'), col('grants', 'Bevillinger', 'Grants')],
         spec: (lang) => {
           const level = { field: 'functionLevel', type: 'ordinal' as const, title: t('Funktionsniveau', 'Function level')[lang] };
+          const levelX = { ...level, axis: levelAxis(lang) };
           const offer = { field: 'offerId', type: 'nominal' as const, title: t('Tilbud', 'Offer')[lang] };
           const grants = { field: 'grants', type: 'quantitative' as const, title: t('Bevillinger', 'Grants')[lang], format: ',d' };
           const mean = { field: 'meanDays', type: 'quantitative' as const, title: t('Dage pr. uge (gns.)', 'Days per week (mean)')[lang], format: ',.1f' };
@@ -267,7 +271,7 @@ export const PAGES: readonly Page[] = [
               { filter: 'datum.grants > 0' },
               { calculate: 'datum.grantDays / datum.grants', as: 'meanDays' },
             ],
-            encoding: { x: level, y: offer },
+            encoding: { x: levelX, y: offer },
             layer: [
               // The lighter 70 % of 'blues': black counts on every cell keep at least 5:1 contrast (WCAG 1.4.3).
               { mark: 'rect', encoding: { color: { field: mean.field, type: mean.type, title: mean.title, scale: { domain: [1, 5], scheme: { name: 'blues', extent: [0, 0.7] } }, legend: { format: ',.1f' } }, tooltip: [offer, level, grants, mean] } },

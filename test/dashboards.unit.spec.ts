@@ -64,6 +64,22 @@ describe('dashboard charts', () => {
     for (const c of colours) expect((1.05 / (luminance(c) + 0.05)), c).toBeGreaterThanOrEqual(3);
   });
 
+  it('the VUM level axes call a grant without assessment "ingen VUM" / "no VUM", not "null"', async () => {
+    const rows = [
+      { municipality: '265', offerId: 'o-1', functionLevel: null, daysPerWeek: 2, grants: 1 },
+      { municipality: '265', offerId: 'o-1', functionLevel: 3, daysPerWeek: 4, grants: 2 },
+    ];
+    for (const id of ['days-by-level', 'days-by-offer-level']) {
+      const chart = charts.find((c) => c.chart.id === id)!.chart;
+      for (const [lang, word] of [['da', 'ingen VUM'], ['en', 'no VUM']] as const) {
+        const { spec } = compile({ ...chart.spec(lang, { standards }), width: 400, datasets: { rows }, config: CHART_CONFIG } as never);
+        const svg = await new View(parse(spec), { renderer: 'none' }).toSVG();
+        expect(svg, `${id} ${lang}`).toContain(`>${word}</text>`);
+        expect(svg, `${id} ${lang}`).not.toContain('>null</text>');
+      }
+    }
+  });
+
   for (const { page, chart } of charts) {
     for (const lang of ['da', 'en'] as const) {
       it(`${page}/${chart.id} (${lang}) is a valid Vega-Lite spec`, () => {
