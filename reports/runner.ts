@@ -5,7 +5,7 @@ import type { Standard } from '../schemas/standard.ts';
 import { REPORT_NAMES, findReport, type ColumnKind, type ReportDef } from './catalogue.ts';
 import { ReportParams, todayInCopenhagen } from './params.ts';
 import { standardEvidence } from './evidence.ts';
-import { PERIODS_DDL, hasSummaries, prepareReportSession } from './session.ts';
+import { PERIODS_DDL, hasSummaries, prepareReportSession, sqlString } from './session.ts';
 
 export type Cell = string | number | null | string[];
 export type Row = Record<string, Cell>;
@@ -72,47 +72,43 @@ export interface Window {
 
 /**
  * Sets the session's parameters: as-of, municipality, and the periods with their snapshot dates
- * (from --from, --to, --on and --by, or the given windows).
+ * (from --from, --to, --on and --by, or the given windows). One script, not a statement each:
+ * every statement costs a round trip (about 1 ms here), and a run sets six or more. The values
+ * are validated (params.ts) and quoted as SQL literals.
  */
 async function setParameters(conn: DuckDBConnection, p: ReportParams & { on: string }, summaries = true, windows?: readonly Window[]): Promise<void> {
-  await conn.run(`SET VARIABLE as_of = CAST($1 AS TIMESTAMPTZ)`, [p.asOf ?? 'infinity']);
-  // The summaries stand in for the registrations only if none of theirs was recorded after --as-of.
-  await conn.run(
-    `SET VARIABLE attendance_summary = $1 AND coalesce((SELECT max(last_recorded_at) FROM attendance_days) <= getvariable('as_of'), true)`,
-    [summaries && hasSummaries(conn)],
-  );
-  await conn.run(`SET VARIABLE municipality = CAST($1 AS VARCHAR)`, [p.municipality ?? null]);
-  // --by for the SQL: a date's period found by hash join (lib.sql, in_period), attendance counted per day (absence.sql).
-  await conn.run(`SET VARIABLE period_unit = CAST($1 AS VARCHAR)`, [p.by ?? null]);
-  // A new table rather than DELETE: DuckDB keeps a table's row estimate after a DELETE, and a
-  // one-period run planned for a previous run's many periods joins by a slow range join.
-  await conn.run(PERIODS_DDL);
+  const date = (d: string | null | undefined): string => (d == null ? 'NULL::DATE' : `CAST(${sqlString(d)} AS DATE)`);
+  const script = [
+    `SET VARIABLE as_of = CAST(${sqlString(p.asOf ?? 'infinity')} AS TIMESTAMPTZ)`,
+    // The summaries stand in for the registrations only if none of theirs was recorded after --as-of.
+    `SET VARIABLE attendance_summary = ${summaries && hasSummaries(conn)} AND coalesce((SELECT max(last_recorded_at) FROM attendance_days) <= getvariable('as_of'), true)`,
+    `SET VARIABLE municipality = CAST(${sqlString(p.municipality ?? null)} AS VARCHAR)`,
+    // --by for the SQL: a date's period found by hash join (lib.sql, in_period), attendance counted per day (absence.sql).
+    `SET VARIABLE period_unit = CAST(${sqlString(p.by ?? null)} AS VARCHAR)`,
+    // A new table rather than DELETE: DuckDB keeps a table's row estimate after a DELETE, and a
+    // one-period run planned for a previous run's many periods joins by a slow range join.
+    PERIODS_DDL,
+  ];
   if (windows) {
     // Periods that need not be calendar units: with period_unit NULL, in_period is a plain BETWEEN.
-    for (const w of windows) {
-      await conn.run(`INSERT INTO periods VALUES ($1, CAST($2 AS DATE), CAST($3 AS DATE), CAST($4 AS DATE))`, [w.label, w.from, w.to, w.on]);
-    }
-    return;
+    script.push(`INSERT INTO periods VALUES ${windows.map((w) => `(${sqlString(w.label)}, ${date(w.from)}, ${date(w.to)}, ${date(w.on)})`).join(', ')}`);
+  } else if (!p.by) {
+    script.push(`INSERT INTO periods VALUES (NULL, ${date(p.from ?? '0001-01-01')}, ${date(p.to ?? '9999-12-31')}, ${date(p.on)})`);
+  } else {
+    // With --by, periods run from --from (default: the first application) to --to (default: --on);
+    // snapshot metrics are taken on each period's last day (or --on, if earlier).
+    script.push(
+      `INSERT INTO periods
+       WITH bounds AS (
+         SELECT coalesce(${date(p.from)}, (SELECT min(occurred_on) FROM known_applications), ${date(p.on)}) AS lo,
+                coalesce(${date(p.to)}, ${date(p.on)}) AS hi)
+       SELECT ${PERIOD_LABEL[p.by]}, greatest(CAST(p AS DATE), lo), least(CAST(p + INTERVAL 1 ${p.by} - INTERVAL 1 day AS DATE), hi),
+              least(CAST(p + INTERVAL 1 ${p.by} - INTERVAL 1 day AS DATE), hi, ${date(p.on)})
+       FROM bounds, generate_series(date_trunc('${p.by}', lo), date_trunc('${p.by}', hi), INTERVAL 1 ${p.by}) AS s(p)
+       WHERE lo <= hi`,
+    );
   }
-  if (!p.by) {
-    await conn.run(`INSERT INTO periods VALUES (NULL, CAST($1 AS DATE), CAST($2 AS DATE), CAST($3 AS DATE))`, [
-      p.from ?? '0001-01-01', p.to ?? '9999-12-31', p.on,
-    ]);
-    return;
-  }
-  // With --by, periods run from --from (default: the first application) to --to (default: --on);
-  // snapshot metrics are taken on each period's last day (or --on, if earlier).
-  await conn.run(
-    `INSERT INTO periods
-     WITH bounds AS (
-       SELECT coalesce(CAST($1 AS DATE), (SELECT min(occurred_on) FROM known_applications), CAST($3 AS DATE)) AS lo,
-              coalesce(CAST($2 AS DATE), CAST($3 AS DATE)) AS hi)
-     SELECT ${PERIOD_LABEL[p.by]}, greatest(CAST(p AS DATE), lo), least(CAST(p + INTERVAL 1 ${p.by} - INTERVAL 1 day AS DATE), hi),
-            least(CAST(p + INTERVAL 1 ${p.by} - INTERVAL 1 day AS DATE), hi, CAST($3 AS DATE))
-     FROM bounds, generate_series(date_trunc('${p.by}', lo), date_trunc('${p.by}', hi), INTERVAL 1 ${p.by}) AS s(p)
-     WHERE lo <= hi`,
-    [p.from ?? null, p.to ?? null, p.on],
-  );
+  await conn.run(script.join(';\n'));
 }
 
 function coerce(kind: ColumnKind, v: unknown): Cell {

@@ -27,7 +27,8 @@ export const hasSummaries = (conn: DuckDBConnection): boolean => summarised.get(
 /** The periods of one run (runner.ts fills it): period label, the filter on anchor dates, the snapshot date. */
 export const PERIODS_DDL = `CREATE OR REPLACE TEMP TABLE periods (period VARCHAR, p_from DATE, p_to DATE, snap DATE)`;
 
-const sqlString = (v: string | null): string => (v === null ? 'NULL' : `'${v.replaceAll("'", "''")}'`);
+/** A value as an SQL string literal (NULL for null). */
+export const sqlString = (v: string | null): string => (v === null ? 'NULL' : `'${v.replaceAll("'", "''")}'`);
 const sqlValue = (v: string | number | boolean | null): string => (typeof v === 'string' || v === null ? sqlString(v) : String(v));
 
 /** One row per standard version: the rule values every metric reads (contract §2). */
