@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { Sel104Error } from '../schemas/errors.ts';
 import { inTransaction, queryValue } from './database.ts';
 import { logRange, logEndPosition, logIdentity } from './embeddedLogReader.ts';
+import { SERVICE_SPELLS_TABLE, ensureServiceSpells, keepServiceSpells } from './projection/serviceSpells.ts';
 import { SUMMARY_TABLES, ensureSummaries, summarise } from './projection/summaries.ts';
 import { TABLES, insertSql, selectSql, tableDdl } from './projection/tables.ts';
 
@@ -39,6 +40,7 @@ export async function ensureProjectionSchema(conn: DuckDBConnection): Promise<vo
   for (const v of VIEWS) await conn.run(v);
   await addComputedColumns(conn);
   await ensureSummaries(conn);
+  await ensureServiceSpells(conn);
 }
 
 /** A table projected before one of its computed columns existed gets it, filled, when opened (and loses retired ones). */
@@ -62,7 +64,7 @@ const ATTENDANCE = TABLES.find((t) => t.name === 'attendance')!;
 
 /**
  * Appends the events of `source` (a relation with the log's columns) to their projection tables
- * and the attendance summaries; the caller holds the transaction and writes the checkpoint.
+ * and the attendance summaries and service spells; the caller holds the transaction and writes the checkpoint.
  * Attendance is most of the events: it is inserted straight from the source, and the few other
  * events are taken out once for the sixteen other tables (each of which would otherwise scan the
  * whole batch). With `positions`, the batch's registrations are found again in the attendance
@@ -72,6 +74,7 @@ const ATTENDANCE = TABLES.find((t) => t.name === 'attendance')!;
 export async function projectEvents(conn: DuckDBConnection, source: string, positions?: { after: number; upTo: number }): Promise<void> {
   await conn.run(`CREATE OR REPLACE TEMP TABLE projecting_other AS SELECT * FROM ${source} WHERE type <> '${ATTENDANCE.type}'`);
   for (const t of TABLES) if (t !== ATTENDANCE) await conn.run(insertSql(t, 'projecting_other'));
+  await keepServiceSpells(conn, 'projecting_other');
   await conn.run(`DROP TABLE projecting_other`);
   if (positions) {
     await conn.run(insertSql(ATTENDANCE, source));
@@ -142,7 +145,7 @@ export async function dropProjections(conn: DuckDBConnection): Promise<void> {
   await inTransaction(conn, async () => {
     for (const v of ['citizens', 'citizen_cases']) await conn.run(`DROP VIEW IF EXISTS ${v}`);
     for (const t of TABLES) await conn.run(`DROP TABLE IF EXISTS ${t.name}`);
-    for (const t of [...SUMMARY_TABLES, 'summary_parts']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of [...SUMMARY_TABLES, 'summary_parts', SERVICE_SPELLS_TABLE]) await conn.run(`DROP TABLE IF EXISTS ${t}`);
     await conn.run(`DROP TABLE IF EXISTS kafka_event_ids`);
     await conn.run(`DROP TABLE IF EXISTS checkpoints`);
   });

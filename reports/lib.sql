@@ -185,26 +185,10 @@ CREATE OR REPLACE TEMP MACRO service_in_effect(m, c, o, x) AS coalesce(
 -- The same rule as disjoint spells [started_on, ended_on] per case and offer: X is in effect when
 -- it lies between a start at the offer and the first end there on or after that start. Only a
 -- start with no other start since the last end before it opens a spell (a later one lies inside
--- the spell of the earlier).
-CREATE OR REPLACE TEMP VIEW service_spells AS
-  WITH starts AS (
-    SELECT DISTINCT municipality, case_id, offer_id, occurred_on AS started_on FROM known_service_starts
-  ),
-  around AS (
-    SELECT s.municipality, s.case_id, s.offer_id, s.started_on,
-           max(m.ended_on) FILTER (WHERE m.ended_on < s.started_on) AS ended_before,
-           max(m.started_on) FILTER (WHERE m.started_on < s.started_on) AS started_before,
-           min(m.ended_on) FILTER (WHERE m.ended_on >= s.started_on) AS ended_on
-    FROM starts s
-    JOIN (SELECT municipality, case_id, offer_id, started_on, NULL::DATE AS ended_on FROM starts
-          UNION ALL
-          SELECT municipality, case_id, offer_id, NULL, occurred_on FROM known_service_ends) m
-      USING (municipality, case_id, offer_id)
-    GROUP BY ALL
-  )
-  SELECT municipality, case_id, offer_id, started_on, coalesce(ended_on, DATE '9999-12-31') AS ended_on
-  FROM around
-  WHERE started_before IS NULL OR started_before <= ended_before;
+-- the spell of the earlier). The projector keeps these spells (consumers/projection/
+-- serviceSpells.ts, which holds the definition); they are read from its table when no start or end
+-- in it was recorded after --as-of, and derived from the starts and ends otherwise.
+-- @service_spells: the runner generates the view "service_spells" here.
 
 -- Grants that break a rule of the standard version in force on the received date (domain.md
 -- metric 8). A rule the version does not have never matches. Ages in completed years from the

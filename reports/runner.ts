@@ -5,7 +5,8 @@ import type { Standard } from '../schemas/standard.ts';
 import { REPORT_NAMES, findReport, type ColumnKind, type ReportDef } from './catalogue.ts';
 import { ReportParams, todayInCopenhagen } from './params.ts';
 import { standardEvidence } from './evidence.ts';
-import { PERIODS_DDL, hasSummaries, prepareReportSession, sqlString } from './session.ts';
+import { SERVICE_SPELLS_TABLE } from '../consumers/projection/serviceSpells.ts';
+import { PERIODS_DDL, hasServiceSpells, hasSummaries, prepareReportSession, sqlString } from './session.ts';
 
 export type Cell = string | number | null | string[];
 export type Row = Record<string, Cell>;
@@ -23,7 +24,8 @@ export interface RunOptions {
   /** The clock for the default --on (tests pin it). */
   now?: Date;
   /**
-   * Read the projector's attendance summaries where they cover --as-of (default true). Tests
+   * Read the projector's attendance summaries and service spells where they cover --as-of
+   * (default true). Tests
    * turn it off to show that both ways give the same rows.
    */
   summaries?: boolean;
@@ -82,6 +84,8 @@ async function setParameters(conn: DuckDBConnection, p: ReportParams & { on: str
     `SET VARIABLE as_of = CAST(${sqlString(p.asOf ?? 'infinity')} AS TIMESTAMPTZ)`,
     // The summaries stand in for the registrations only if none of theirs was recorded after --as-of.
     `SET VARIABLE attendance_summary = ${summaries && hasSummaries(conn)} AND coalesce((SELECT max(last_recorded_at) FROM attendance_days) <= getvariable('as_of'), true)`,
+    // the same for the service spells the projector keeps (lib.sql, service_spells)
+    `SET VARIABLE service_summary = ${summaries && hasServiceSpells(conn)} AND coalesce((SELECT max(last_recorded_at) FROM ${SERVICE_SPELLS_TABLE}) <= getvariable('as_of'), true)`,
     `SET VARIABLE municipality = CAST(${sqlString(p.municipality ?? null)} AS VARCHAR)`,
     // --by for the SQL: a date's period found by hash join (lib.sql, in_period), attendance counted per day (absence.sql).
     `SET VARIABLE period_unit = CAST(${sqlString(p.by ?? null)} AS VARCHAR)`,

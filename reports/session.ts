@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { SERVICE_SPELLS_TABLE, serviceSpellsSql } from '../consumers/projection/serviceSpells.ts';
 import { TABLES } from '../consumers/projection/tables.ts';
 import type { Standard } from '../schemas/standard.ts';
 
@@ -14,15 +15,23 @@ const KNOWN_VIEWS = TABLES.map(
   (t) => `CREATE OR REPLACE TEMP VIEW known_${t.name} AS SELECT * FROM ${t.name} WHERE known_filter(municipality, recorded_at);`,
 ).join('\n');
 
+const SERVICE_SPELLS_VIEW = `CREATE OR REPLACE TEMP VIEW service_spells AS
+  SELECT municipality, case_id, offer_id, started_on, ended_on FROM ${SERVICE_SPELLS_TABLE}
+  WHERE getvariable('service_summary') AND known_filter(municipality, last_recorded_at)
+  UNION ALL
+  SELECT * FROM (${serviceSpellsSql('known_service_starts', 'known_service_ends')})
+  WHERE NOT getvariable('service_summary');`;
+
 const prepared = new WeakMap<DuckDBConnection, ReadonlyMap<string, Standard>>();
-const summarised = new WeakMap<DuckDBConnection, boolean>();
+const kept = new WeakMap<DuckDBConnection, { attendance: boolean; serviceSpells: boolean }>();
 
 /**
- * Whether the database has the projector's attendance summaries. A read-only file projected
- * before they existed cannot be migrated; its reports read the registrations themselves (empty
- * stand-ins let the SQL bind).
+ * Whether the database has the projector's attendance summaries (and its service spells). A
+ * read-only file projected before they existed cannot be migrated; its reports read the
+ * registrations (and the starts and ends) themselves, and empty stand-ins let the SQL bind.
  */
-export const hasSummaries = (conn: DuckDBConnection): boolean => summarised.get(conn) ?? false;
+export const hasSummaries = (conn: DuckDBConnection): boolean => kept.get(conn)?.attendance ?? false;
+export const hasServiceSpells = (conn: DuckDBConnection): boolean => kept.get(conn)?.serviceSpells ?? false;
 
 /** The periods of one run (runner.ts fills it): period label, the filter on anchor dates, the snapshot date. */
 export const PERIODS_DDL = `CREATE OR REPLACE TEMP TABLE periods (period VARCHAR, p_from DATE, p_to DATE, snap DATE)`;
@@ -76,17 +85,24 @@ export async function prepareReportSession(conn: DuckDBConnection, standards: Re
   await conn.run(`SET VARIABLE as_of = TIMESTAMPTZ 'infinity'`);
   await conn.run(`SET VARIABLE municipality = NULL::VARCHAR`);
   await conn.run(`SET VARIABLE period_unit = NULL::VARCHAR`);
-  const found = (await conn.runAndReadAll(
-    `SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'
-       AND table_name IN ('attendance_days', 'attendance_pairs', 'attendance_pair_months')`,
-  )).getRowsJS()[0]![0];
-  summarised.set(conn, Number(found) === 3);
+  const found = new Set((await conn.runAndReadAll(
+    `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'
+       AND table_name IN ('attendance_days', 'attendance_pairs', 'attendance_pair_months', '${SERVICE_SPELLS_TABLE}')`,
+  )).getRowsJS().map((r) => String(r[0])));
+  kept.set(conn, { attendance: found.size - (found.has(SERVICE_SPELLS_TABLE) ? 1 : 0) === 3, serviceSpells: found.has(SERVICE_SPELLS_TABLE) });
   if (!hasSummaries(conn)) {
     await conn.run(`CREATE OR REPLACE TEMP TABLE attendance_days (municipality VARCHAR, offer_id VARCHAR, occurred_on DATE, status VARCHAR, n BIGINT, last_recorded_at TIMESTAMPTZ)`);
     await conn.run(`CREATE OR REPLACE TEMP TABLE attendance_pairs (municipality VARCHAR, case_id VARCHAR, offer_id VARCHAR, first_on DATE, last_on DATE, n BIGINT, last_recorded_at TIMESTAMPTZ, pair_hash UBIGINT)`);
     await conn.run(`CREATE OR REPLACE TEMP TABLE attendance_pair_months (municipality VARCHAR, case_id VARCHAR, offer_id VARCHAR, month DATE, first_on DATE, last_on DATE, n BIGINT, days UINTEGER, last_recorded_at TIMESTAMPTZ, pair_hash UBIGINT)`);
   }
+  if (!hasServiceSpells(conn)) {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${SERVICE_SPELLS_TABLE} (municipality VARCHAR, case_id VARCHAR, offer_id VARCHAR, started_on DATE, ended_on DATE, last_recorded_at TIMESTAMPTZ)`);
+  }
   await conn.run(`SET VARIABLE attendance_summary = false`);
-  await conn.run(LIB.replace('-- @known_views: the runner generates one "known_<table>" view per projection table here.', KNOWN_VIEWS));
+  await conn.run(`SET VARIABLE service_summary = false`);
+  await conn.run(
+    LIB.replace('-- @known_views: the runner generates one "known_<table>" view per projection table here.', KNOWN_VIEWS)
+      .replace('-- @service_spells: the runner generates the view "service_spells" here.', SERVICE_SPELLS_VIEW),
+  );
   prepared.set(conn, standards);
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, queryRows, resolvePaths, type Database } from '../consumers/database.ts';
 import { PROJECTION_TABLES } from '../consumers/projector.ts';
+import { SERVICE_SPELLS_TABLE } from '../consumers/projection/serviceSpells.ts';
 import { SUMMARY_TABLES, consolidated } from '../consumers/projection/summaries.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -37,14 +38,14 @@ export async function withDb<T>(db: string, fn: (d: Database) => Promise<T>): Pr
 }
 
 /**
- * Per projection table and attendance summary: row count and an order-independent digest of
- * every row (each projection row holds its position; summaries have none, and are compared by
- * what they say, one row per key, however the batches cut them into parts).
+ * Per projection table, attendance summary and the kept service spells: row count and an
+ * order-independent digest of every row (each projection row holds its position; summaries have
+ * none, and are compared by what they say, one row per key, however the batches cut them into parts).
  */
 export async function projectionDigest(db: string, { withoutPosition = false } = {}): Promise<Record<string, { rows: number; digest: string }>> {
   return withDb(db, async ({ conn }) => {
     const out: Record<string, { rows: number; digest: string }> = {};
-    for (const t of [...PROJECTION_TABLES, ...SUMMARY_TABLES]) {
+    for (const t of [...PROJECTION_TABLES, ...SUMMARY_TABLES, SERVICE_SPELLS_TABLE]) {
       const exclude = withoutPosition && PROJECTION_TABLES.includes(t);
       const rows = (SUMMARY_TABLES as readonly string[]).includes(t) ? consolidated(t as (typeof SUMMARY_TABLES)[number]) : `SELECT * ${exclude ? 'EXCLUDE (position)' : ''} FROM ${t}`;
       const [r] = await queryRows<{ n: bigint; h: string | null }>(

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows, queryValue, resolvePaths, type Database } from '../consumers/database.ts';
+import { SERVICE_SPELLS_TABLE, serviceSpellsSql } from '../consumers/projection/serviceSpells.ts';
 import { SLACK, SUMMARY_TABLES, consolidated, summarise } from '../consumers/projection/summaries.ts';
 import { ensureProjectionSchema } from '../consumers/projector.ts';
 import { importLines } from '../producers/importer.ts';
@@ -9,7 +10,7 @@ import { simulate } from '../producers/simulator/index.ts';
 import { runReport } from '../reports/runner.ts';
 import { loadStandards } from '../schemas/standard.ts';
 import { tempDir } from './helpers.ts';
-import { caseOf, offer } from './scenario.ts';
+import { caseOf, offer, recordedAt, type ScenarioEvent } from './scenario.ts';
 
 /**
  * The attendance summaries the projector keeps (consumers/projection/summaries.ts) make absence
@@ -125,8 +126,10 @@ describe('attendance summaries', () => {
         const fast = await run(name, params, true);
         // the summaries were read (otherwise this test would compare a path with itself)
         expect(await queryValue<boolean>(db.conn, `SELECT getvariable('attendance_summary')`)).toBe(true);
+        expect(await queryValue<boolean>(db.conn, `SELECT getvariable('service_summary')`)).toBe(true);
         const slow = await run(name, params, false);
         expect(await queryValue<boolean>(db.conn, `SELECT getvariable('attendance_summary')`)).toBe(false);
+        expect(await queryValue<boolean>(db.conn, `SELECT getvariable('service_summary')`)).toBe(false);
         expect(fast.rows).toEqual(slow.rows);
         expect(fast.rows.length).toBeGreaterThan(0);
       }
@@ -154,6 +157,7 @@ describe('attendance summaries', () => {
     const asOf = '2024-03-31T23:59:59+02:00';
     await run('absence', { on: '2024-06-30', asOf }, true);
     expect(await queryValue<boolean>(db.conn, `SELECT getvariable('attendance_summary')`)).toBe(false);
+    expect(await queryValue<boolean>(db.conn, `SELECT getvariable('service_summary')`)).toBe(false);
   });
 
   it('a database projected with an earlier layout of the summaries gets the current one when it is opened', async () => {
@@ -174,5 +178,72 @@ describe('attendance summaries', () => {
     }
     expect((await run('absence', { on: '2024-06-30', by: 'month' }, true)).rows).toEqual(before.rows);
     expect((await run('data-quality', { on: '2024-06-30' }, true)).rows).toEqual((await run('data-quality', { on: '2024-06-30' }, false)).rows);
+  });
+
+  it('a database projected before the service spells were kept gets them when it is opened', async () => {
+    const spells = `SELECT count(*) AS n, sum(hash(municipality, case_id, offer_id, started_on, ended_on, last_recorded_at)) AS h FROM ${SERVICE_SPELLS_TABLE}`;
+    const [kept] = await queryRows<{ n: bigint; h: bigint }>(db.conn, spells);
+    expect(Number(kept!.n)).toBeGreaterThan(100);
+    await db.conn.run(`DROP TABLE ${SERVICE_SPELLS_TABLE}`);
+    await ensureProjectionSchema(db.conn);
+    expect(await queryRows(db.conn, spells)).toEqual([kept]);
+  });
+});
+
+describe('service spells kept by the projector', () => {
+  it('hold the spells derived from every start and end, with the latest recordedAt of each case × offer, after many batches', async () => {
+    const truth = `SELECT s.*, r.last_recorded_at FROM (${serviceSpellsSql('service_starts', 'service_ends')}) s
+      JOIN (SELECT municipality, case_id, offer_id, max(recorded_at) AS last_recorded_at
+            FROM (SELECT municipality, case_id, offer_id, recorded_at FROM service_starts
+                  UNION ALL SELECT municipality, case_id, offer_id, recorded_at FROM service_ends) GROUP BY ALL) r
+      USING (municipality, case_id, offer_id)`;
+    const kept = `SELECT municipality, case_id, offer_id, started_on, ended_on, last_recorded_at FROM ${SERVICE_SPELLS_TABLE}`;
+    const [d] = await queryRows<{ n: bigint }>(db.conn, `SELECT count(*) AS n FROM ((${truth} EXCEPT ALL ${kept}) UNION ALL (${kept} EXCEPT ALL ${truth}))`);
+    expect(Number(d!.n)).toBe(0);
+    // the planted case: served 1–29 February, then again from 1 April (no end)
+    const split = await queryRows<{ s: string; e: string }>(db.conn,
+      `SELECT strftime(started_on, '%Y-%m-%d') AS s, strftime(ended_on, '%Y-%m-%d') AS e FROM ${SERVICE_SPELLS_TABLE} WHERE case_id = 'sum-split' ORDER BY started_on`);
+    expect(split).toEqual([{ s: '2024-02-01', e: '2024-02-29' }, { s: '2024-04-01', e: '9999-12-31' }]);
+  });
+
+  it('follow each batch: a late end cuts a spell, a restart opens one, a back-dated start moves one', async () => {
+    const own = tempDir('sel104-service-spells-');
+    const d = await openDatabase(resolvePaths({ db: own.db }));
+    const c = caseOf('350', 'late');
+    const batches: ScenarioEvent[][] = [
+      [offer('350', '2024-01-02', 'o-1'), c.applied('2024-01-03'), c.started('2024-02-01')],
+      [recordedAt(c.ended('2024-03-15'), '2024-05-01T09:00:00+02:00')], // recorded late
+      [c.started('2024-04-01')],
+      [recordedAt(c.started('2024-01-20'), '2024-05-02T09:00:00+02:00')], // back-dated: the first spell starts earlier
+    ];
+    // worked out by hand from the rule (a start opens a spell unless another start has come since
+    // the last end before it; the spell runs to the first end on or after the start)
+    const expected = [
+      [['2024-02-01', '9999-12-31']],
+      [['2024-02-01', '2024-03-15']],
+      [['2024-02-01', '2024-03-15'], ['2024-04-01', '9999-12-31']],
+      [['2024-01-20', '2024-03-15'], ['2024-04-01', '9999-12-31']],
+    ];
+    try {
+      for (const [i, batch] of batches.entries()) {
+        const lines = batch.map((e) => JSON.stringify(e)).join('\n') + '\n';
+        const r = await importLines(d, Readable.from([Buffer.from(lines)]), { source: `batch-${i}` });
+        expect(r.accepted).toBe(batch.length);
+        const spells = await queryRows<{ s: string; e: string }>(d.conn,
+          `SELECT strftime(started_on, '%Y-%m-%d') AS s, strftime(ended_on, '%Y-%m-%d') AS e FROM ${SERVICE_SPELLS_TABLE} ORDER BY started_on`);
+        expect(spells.map((x) => [x.s, x.e])).toEqual(expected[i]);
+      }
+      // the latest recordedAt is the back-dated start's
+      expect(await queryValue<string>(d.conn, `SELECT DISTINCT strftime(last_recorded_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M') FROM ${SERVICE_SPELLS_TABLE}`)).toBe('2024-05-02 07:00');
+      // an --as-of before the late end reads the starts and ends: the first spell still open
+      const asOf = (await runReport(d.conn, 'data-quality', { on: '2024-06-30', asOf: '2024-04-30T00:00:00+02:00' }, { standards })).rows;
+      expect(await queryValue<boolean>(d.conn, `SELECT getvariable('service_summary')`)).toBe(false);
+      expect(asOf.length).toBeGreaterThan(0);
+      expect(await queryRows(d.conn, `SELECT strftime(started_on, '%Y-%m-%d') AS s, strftime(ended_on, '%Y-%m-%d') AS e FROM service_spells ORDER BY started_on`))
+        .toEqual([{ s: '2024-02-01', e: '9999-12-31' }]);
+    } finally {
+      d.close();
+      own.cleanup();
+    }
   });
 });
