@@ -243,7 +243,9 @@ async function measure(
   reports: readonly MeasuredBy[] = MEASURED_BY, fallback?: Measurements,
 ): Promise<Measurements> {
   const runOpts = { ...opts, standards };
-  const p = { municipality: params.municipality, asOf: params.asOf };
+  // every view keys on the municipality: with one standard, the others' events need not be read
+  const only = standards.size === 1 ? [...standards.keys()][0] : undefined;
+  const p = { municipality: params.municipality ?? only, asOf: params.asOf };
   const rows = new Map<string, Row[]>();
   for (const name of reports) rows.set(name, await runOverWindows(conn, name, windows, p, runOpts));
   if (fallback) return new Measurements(rows, undefined, fallback);
