@@ -1,4 +1,5 @@
 import { openDatabase, resolvePaths } from '../consumers/database.ts';
+import { ensureProjectionSchema } from '../consumers/projector.ts';
 import { REPORT_NAMES } from '../reports/catalogue.ts';
 import { runReport } from '../reports/runner.ts';
 import { loadStandards } from '../schemas/standard.ts';
@@ -14,10 +15,13 @@ const nearestRank = (sorted: number[], q: number): number => sorted[Math.max(0, 
 
 /**
  * Every report `runs` times (after one warm-up run) on one connection, with the default
- * parameters (every municipality, the whole period) and a fixed snapshot date.
+ * parameters (every municipality, the whole period) and a fixed snapshot date. The database is
+ * brought to the current layout first, as every command that writes to it does (a file from
+ * an earlier import gets the tables the projector keeps since).
  */
 export async function benchReports(db: string, { runs = 20, on = '2025-06-30' } = {}): Promise<Record<string, ReportTiming>> {
   const database = await openDatabase(resolvePaths({ db }));
+  await ensureProjectionSchema(database.conn);
   const standards = loadStandards();
   const out: Record<string, ReportTiming> = {};
   try {
