@@ -17,7 +17,8 @@ export interface Chart {
   title: Text;
   description: Text;
   /** Columns of the table alternative, with their headings. */
-  columns: readonly { field: string; label: Text }[];
+  /** The table alternative's columns; `words`: what a code in that column says (the table shows the words). */
+  columns: readonly { field: string; label: Text; words?: Record<string, Text> }[];
   /** A KPI tile: the field's value in the latest period, per municipality (Overblik). */
   kpi?: string;
   /** Show the table alternative open: the table is the content (the evidence sheet's wording). */
@@ -85,6 +86,24 @@ const bars = (x: { field: string; label: Text; type?: 'ordinal' | 'nominal' }, y
 });
 
 const byQuarter = { by: 'quarter' };
+
+/** An axis of counts: whole numbers only (a handful of findings must not tick at 0,2). */
+const countAxis = { tickMinStep: 1, format: ',d' };
+
+/** The data-quality checks (reports/sql/data-quality.sql) in words, in the report's order. */
+const CHECK_LABELS: Record<string, Text> = {
+  unknown_case: t('Ukendt sag', 'Unknown case'),
+  unknown_offer: t('Ukendt tilbud', 'Unknown offer'),
+  grant_days_outside_standard: t('Dage uden for standarden', 'Days outside the standard'),
+  attendance_outside_service: t('Fremmøde uden for en ydelse', 'Attendance outside a service'),
+  service_at_82a_offer: t('§ 104-ydelse ved § 82a-tilbud', '§ 104 service at a § 82a offer'),
+  service_without_citizen: t('Ydelse uden borger', 'Service without a citizen'),
+  application_before_standard: t('Ansøgning før standarden', 'Application before the standard'),
+};
+
+/** A Vega expression giving the words for a field's code (the code itself if it has none). */
+const labelOf = (labels: Record<string, Text>, field: string, lang: Lang): string =>
+  `{${Object.entries(labels).map(([k, v]) => `'${k}': '${v[lang].replaceAll("'", "\\'")}'`).join(', ')}}[datum.${field}] || datum.${field}`;
 
 /** The VUM level axis: cases with no assessment come as null, labelled in words. */
 const levelAxis = (lang: Lang) => ({ labelExpr: `datum.label === 'null' ? '${t('ingen VUM', 'no VUM')[lang]}' : datum.label` });
@@ -443,13 +462,13 @@ export const PAGES: readonly Page[] = [
             target_group_age: t('Målgruppe: alder', 'Target group: age'), target_group_function_level: t('Målgruppe: VUM-niveau', 'Target group: VUM level'),
             action_plan: t('Handleplan', 'Action plan'), provider_approval: t('Godkendt leverandør', 'Approved provider'),
           };
-          const ruleLabel = `{${Object.entries(labels).map(([k, v]) => `'${k}': '${v[lang]}'`).join(', ')}}[datum.rule]`;
+          const ruleLabel = labelOf(labels, 'rule', lang);
           const rule = { field: 'label', type: 'nominal' as const, title: t('Regel', 'Rule')[lang], sort: Object.values(labels).map((l) => l[lang]) };
           const version = { field: 'standardVersion', type: 'nominal' as const, title: t('Version', 'Version')[lang] };
           const share = t('Andel (%)', 'Share (%)')[lang];
           return {
             $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 360,
-            transform: [{ calculate: `datum.municipality + ' · ' + ${ruleLabel}`, as: 'label' }, { filter: 'datum.ifAppliedPct != null' }],
+            transform: [{ calculate: `datum.municipality + ' · ' + (${ruleLabel})`, as: 'label' }, { filter: 'datum.ifAppliedPct != null' }],
             encoding: { y: rule, yOffset: version, color: version },
             layer: [
               {
@@ -476,16 +495,24 @@ export const PAGES: readonly Page[] = [
         id: 'checks', report: 'data-quality',
         title: t('Datakvalitetstjek', 'Data-quality checks'),
         description: t('Hændelser om ukendte sager eller tilbud, bevillinger uden for standardens dage, fremmøde uden for en ydelse og § 104-ydelser ved tilbud, der nu er § 82a.', 'Events about unknown cases or offers, grants outside the standard’s days, attendance outside a service, and § 104 services at offers that are now § 82a.'),
-        columns: [col('municipality', 'Kommune', 'Municipality'), col('check', 'Tjek', 'Check'), col('count', 'Antal', 'Count'), col('examples', 'Eksempler', 'Examples')],
-        spec: (lang) => ({
-          $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 240, mark: 'bar',
-          encoding: {
-            y: { field: 'check', type: 'nominal', title: t('Tjek', 'Check')[lang] },
-            x: { field: 'count', type: 'quantitative', title: t('Antal', 'Count')[lang] },
-            color: { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
-            yOffset: { field: 'municipality', type: 'nominal' },
-          },
-        }),
+        columns: [col('municipality', 'Kommune', 'Municipality'), { ...col('check', 'Tjek', 'Check'), words: CHECK_LABELS }, col('count', 'Antal', 'Count'), col('examples', 'Eksempler', 'Examples')],
+        spec: (lang) => {
+          const label = Object.values(CHECK_LABELS).map((l) => l[lang]);
+          const check = { field: 'label', type: 'nominal' as const, title: t('Tjek', 'Check')[lang], sort: label, axis: { labelLimit: 280 } };
+          return {
+            $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 240, mark: 'bar',
+            transform: [{ calculate: labelOf(CHECK_LABELS, 'check', lang), as: 'label' }],
+            encoding: {
+              y: check,
+              x: { field: 'count', type: 'quantitative', title: t('Antal', 'Count')[lang], axis: countAxis },
+              color: { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
+              yOffset: { field: 'municipality', type: 'nominal' },
+              tooltip: [{ field: 'municipality', type: 'nominal', title: L.municipality[lang] }, { field: 'label', type: 'nominal', title: check.title },
+                { field: 'count', type: 'quantitative', title: t('Antal', 'Count')[lang], format: ',d' },
+                { field: 'examples', type: 'nominal', title: t('Eksempler', 'Examples')[lang] }],
+            },
+          };
+        },
       },
       {
         id: 'dead-letters', report: 'dead-letters',
@@ -496,7 +523,7 @@ export const PAGES: readonly Page[] = [
           $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 200, mark: 'bar',
           encoding: {
             y: { field: 'path', type: 'nominal', title: t('Felt', 'Field')[lang] },
-            x: { field: 'lines', type: 'quantitative', aggregate: 'sum', title: t('Linjer', 'Lines')[lang] },
+            x: { field: 'lines', type: 'quantitative', aggregate: 'sum', title: t('Linjer', 'Lines')[lang], axis: countAxis },
             tooltip: [{ field: 'path', type: 'nominal' }, { field: 'lines', type: 'quantitative', aggregate: 'sum' }],
           },
         }),

@@ -33,7 +33,10 @@ export function renderDashboardPage(page: Page, { lang, filters, standards }: { 
       id: c.id,
       url: `/api/reports/${c.report}?${query(params)}`,
       spec: { ...c.spec(lang, { standards }), description: c.description[lang], config: CHART_CONFIG },
-      columns: c.columns.map((x) => ({ field: x.field, label: x.label[lang] })),
+      columns: c.columns.map((x) => ({
+        field: x.field, label: x.label[lang],
+        ...(x.words ? { words: Object.fromEntries(Object.entries(x.words).map(([code, w]) => [code, w[lang]])) } : {}),
+      })),
       kpi: c.kpi,
     };
   });

@@ -40,7 +40,8 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
   });
 
   async function open(path: string) {
-    const page = await browser.newPage();
+    // a Danish user's browser (the date fields follow the browser's locale, not the page's)
+    const page = await browser.newPage({ locale: 'da-DK', timezoneId: 'Europe/Copenhagen' });
     const errors: string[] = [];
     const foreign: string[] = [];
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -94,6 +95,10 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
     const dq = await open('/dashboards/datakvalitet?on=2024-12-31');
     try {
       expect(await dq.page.locator('#pipeline').textContent()).toMatch(/^Pipeline: logposition [\d.]+, projektion [\d.]+, efterslæb 0 hændelser$/);
+      // the table alternative names the checks in words, as the chart does, in the report's order
+      const checks = await dq.page.locator('#checks-table tbody tr td:nth-child(2)').allTextContents();
+      expect(checks.slice(0, 7)).toEqual(['Ukendt sag', 'Ukendt tilbud', 'Dage uden for standarden', 'Fremmøde uden for en ydelse',
+        '§ 104-ydelse ved § 82a-tilbud', 'Ydelse uden borger', 'Ansøgning før standarden']);
     } finally {
       await dq.page.close();
     }

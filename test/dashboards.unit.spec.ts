@@ -80,6 +80,27 @@ describe('dashboard charts', () => {
     }
   });
 
+  it('the data-quality chart names each check in words, with whole-number ticks', async () => {
+    // the seven checks of domain.md metric 10, two findings at most: the axis must not tick at 0,5
+    const checks = ['unknown_case', 'unknown_offer', 'grant_days_outside_standard', 'attendance_outside_service',
+      'service_at_82a_offer', 'service_without_citizen', 'application_before_standard'];
+    const rows = checks.map((check, i) => ({ municipality: '350', check, count: i % 3, examples: [] }));
+    const chart = charts.find((c) => c.chart.id === 'checks')!.chart;
+    const words = {
+      da: ['Ukendt sag', 'Ukendt tilbud', 'Dage uden for standarden', 'Fremmøde uden for en ydelse', '§ 104-ydelse ved § 82a-tilbud', 'Ydelse uden borger', 'Ansøgning før standarden'],
+      en: ['Unknown case', 'Unknown offer', 'Days outside the standard', 'Attendance outside a service', '§ 104 service at a § 82a offer', 'Service without a citizen', 'Application before the standard'],
+    };
+    for (const lang of ['da', 'en'] as const) {
+      const { spec } = compile({ ...chart.spec(lang, { standards }), width: 400, datasets: { rows }, config: CHART_CONFIG } as never);
+      const svg = await new View(parse(spec), { renderer: 'none' }).toSVG();
+      for (const w of words[lang]) expect(svg, lang).toContain(`>${w}</text>`);
+      for (const c of checks) expect(svg, lang).not.toContain(`>${c}</text>`);
+      // the numbers drawn, but for the municipality code in the legend
+      const ticks = [...svg.matchAll(/>(\d+(?:[.,]\d+)?)<\/text>/g)].map((m) => m[1]).filter((n) => n !== '350');
+      expect(ticks, lang).toEqual(['0', '1', '2']);
+    }
+  });
+
   for (const { page, chart } of charts) {
     for (const lang of ['da', 'en'] as const) {
       it(`${page}/${chart.id} (${lang}) is a valid Vega-Lite spec`, () => {

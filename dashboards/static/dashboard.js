@@ -26,7 +26,7 @@
     const body = rows.map((r) => '<tr>' + columns.map((c) => {
       const numeric = typeof r[c.field] === 'number';
       const td = document.createElement('td');
-      td.textContent = cell(c.field, r[c.field]);
+      td.textContent = c.words && c.words[r[c.field]] ? c.words[r[c.field]] : cell(c.field, r[c.field]);
       if (numeric) td.className = 'num';
       return td.outerHTML;
     }).join('') + '</tr>').join('');
