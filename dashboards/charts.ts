@@ -75,7 +75,7 @@ const bars = (x: { field: string; label: Text; type?: 'ordinal' | 'nominal' }, y
   encoding: {
     x: { field: x.field, type: x.type ?? 'ordinal', title: x.label[lang] },
     xOffset: { field: color, type: 'nominal' },
-    y: { field: y.field, type: 'quantitative', title: y.label[lang] },
+    y: { field: y.field, type: 'quantitative', title: y.label[lang], axis: countAxis },
     color: { field: color, type: 'nominal', title: color === 'municipality' ? L.municipality[lang] : color },
     tooltip: [
       { field: color, type: 'nominal' },
@@ -89,6 +89,9 @@ const byQuarter = { by: 'quarter' };
 
 /** An axis of counts: whole numbers only (a handful of findings must not tick at 0,2). */
 const countAxis = { tickMinStep: 1, format: ',d' };
+
+/** Ticks of a log scale of counts: 1-2-5 per decade (Vega's own leave the small counts unmarked). */
+const LOG_TICKS = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000];
 
 /** The data-quality checks (reports/sql/data-quality.sql) in words, in the report's order. */
 const CHECK_LABELS: Record<string, Text> = {
@@ -122,21 +125,29 @@ export const CHART_CONFIG = {
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-/** Bars of several count fields of one row set, folded into steps (the complaint funnel, the §82a classes). */
-const folded = (fields: readonly { field: string; label: Text }[], lang: Lang, row: { field: string; label: Text }, y: Text): TopLevelSpec => ({
+/**
+ * Bars of several count fields of one row set, folded into steps (the complaint funnel, the §82a
+ * classes). With `log`, a symmetric log scale: a first step of hundreds beside steps of a few.
+ */
+const folded = (fields: readonly { field: string; label: Text }[], lang: Lang, row: { field: string; label: Text }, y: Text, { log = false } = {}): TopLevelSpec => ({
   $schema: SCHEMA,
   data: { name: 'rows' },
   width: 'container',
   height: 240,
   transform: [
     { fold: fields.map((f) => f.field), as: ['step', 'count'] },
-    { calculate: `{${fields.map((f) => `'${f.field}': '${f.label[lang].replace(/'/g, "\\'")}'`).join(', ')}}[datum.step]`, as: 'stepLabel' },
+    { calculate: labelOf(Object.fromEntries(fields.map((f) => [f.field, f.label])), 'step', lang), as: 'stepLabel' },
   ],
   mark: 'bar',
   encoding: {
     x: { field: 'stepLabel', type: 'nominal', sort: fields.map((f) => f.label[lang]), title: null },
     xOffset: { field: row.field, type: 'nominal' },
-    y: { field: 'count', type: 'quantitative', title: y[lang] },
+    y: {
+      field: 'count', type: 'quantitative',
+      ...(log
+        ? { scale: { type: 'symlog' as const }, axis: { ...countAxis, values: LOG_TICKS }, title: `${y[lang]} (${t('logaritmisk skala', 'log scale')[lang]})` }
+        : { axis: countAxis, title: y[lang] }),
+    },
     color: { field: row.field, type: 'nominal', title: row.label[lang] },
     tooltip: [{ field: row.field, type: 'nominal', title: row.label[lang] }, { field: 'stepLabel', type: 'nominal', title: null }, { field: 'count', type: 'quantitative', title: y[lang], format: ',d' }],
   },
@@ -380,6 +391,7 @@ export const PAGES: readonly Page[] = [
         description: t('Afgørelser, klager over afgørelser, genvurderinger (fuldt omgjort, delvist, fastholdt), videresendte klager og Ankestyrelsens afgørelser i perioden.', 'Decisions, complaints about decisions, reassessments (fully reversed, partly, maintained), forwarded complaints and Ankestyrelsen’s outcomes in the period.'),
         columns: [col('municipality', 'Kommune', 'Municipality'), col('decisions', 'Afgørelser', 'Decisions'), col('complaints', 'Klager', 'Complaints'), col('fullReversal', 'Omgjort', 'Reversed'), col('partial', 'Delvist', 'Partly'), col('maintained', 'Fastholdt', 'Maintained'), col('forwarded', 'Videresendt', 'Forwarded'), col('forwardedOnTimePct', 'Videresendt i tide (%)', 'Forwarded on time (%)'), col('upheld', 'Stadfæstet', 'Upheld'), col('changedOrAnnulled', 'Ændret/ophævet', 'Changed/annulled'), col('remitted', 'Hjemvist', 'Remitted'), col('dismissed', 'Afvist', 'Dismissed'), col('reversalRatePct', 'Omgørelsesprocent', 'Reversal rate (%)')],
         spec: (lang) => folded([
+          { field: 'decisions', label: t('Afgørelser', 'Decisions') },
           { field: 'complaints', label: t('Klager', 'Complaints') },
           { field: 'fullReversal', label: t('Omgjort', 'Reversed') },
           { field: 'partial', label: t('Delvist fastholdt', 'Partly maintained') },
@@ -389,7 +401,7 @@ export const PAGES: readonly Page[] = [
           { field: 'changedOrAnnulled', label: t('Ændret/ophævet', 'Changed/annulled') },
           { field: 'remitted', label: t('Hjemvist', 'Remitted') },
           { field: 'dismissed', label: t('Afvist', 'Dismissed') },
-        ], lang, { field: 'municipality', label: L.municipality }, t('Antal', 'Count')),
+        ], lang, { field: 'municipality', label: L.municipality }, t('Antal', 'Count'), { log: true }),
       },
       {
         id: 'complaints', report: 'complaints', params: { by: 'year' },

@@ -101,6 +101,22 @@ describe('dashboard charts', () => {
     }
   });
 
+  it('the complaint funnel starts at the decisions, on a log scale whose ticks mark the small counts', async () => {
+    const rows = [{ municipality: '265', decisions: 170, complaints: 4, fullReversal: 0, partial: 1, maintained: 3, forwarded: 4,
+      upheld: 2, changedOrAnnulled: 1, remitted: 0, dismissed: 1 }];
+    const chart = charts.find((c) => c.chart.id === 'funnel')!.chart;
+    const { spec } = compile({ ...chart.spec('da', { standards }), width: 400, datasets: { rows }, config: CHART_CONFIG } as never);
+    const svg = await new View(parse(spec), { renderer: 'none' }).toSVG();
+    const texts = [...svg.matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]);
+    // the steps in the order of the issue: decisions → complaints → reassessed → forwarded → outcomes
+    expect(texts.indexOf('Afgørelser')).toBeGreaterThan(-1);
+    expect(texts.indexOf('Afgørelser')).toBeLessThan(texts.indexOf('Klager'));
+    expect(texts.indexOf('Klager')).toBeLessThan(texts.indexOf('Videresendt'));
+    // 1, 2 and 5 are marked although the axis reaches past 100
+    for (const tick of ['0', '1', '2', '5', '10', '100']) expect(texts, tick).toContain(tick);
+    expect(texts).toContain('Antal (logaritmisk skala)');
+  });
+
   for (const { page, chart } of charts) {
     for (const lang of ['da', 'en'] as const) {
       it(`${page}/${chart.id} (${lang}) is a valid Vega-Lite spec`, () => {
