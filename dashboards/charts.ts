@@ -21,14 +21,24 @@ export interface Chart {
   columns: readonly { field: string; label: Text; words?: Record<string, Text> }[];
   /** A KPI tile: the field's value in the latest period, per municipality (Overblik). */
   kpi?: string;
+  /**
+   * Where a municipality has several rows in a period (one per version of its standard), the
+   * tile's percentage over them all: sum of the first field over sum of the second, of the rows
+   * with a value.
+   */
+  kpiRatio?: readonly [string, string];
   /** Show the table alternative open: the table is the content (the evidence sheet's wording). */
   tableOpen?: boolean;
   spec(lang: Lang, ctx: ChartContext): TopLevelSpec;
 }
 
-/** What a spec may read besides its rows: the standards, for the deadlines drawn as rules. */
+/**
+ * What a spec may read besides its rows: the standards (the deadlines drawn as rules, the
+ * municipalities' colours) and the page's municipality filter.
+ */
 export interface ChartContext {
   standards: ReadonlyMap<string, Standard>;
+  municipality?: string;
 }
 
 export interface Page {
@@ -43,23 +53,40 @@ const col = (field: string, da: string, en: string) => ({ field, label: t(da, en
 const L = {
   municipality: t('Kommune', 'Municipality'),
   period: t('Periode', 'Period'),
+  month: t('Måned', 'Month'),
   quarter: t('Kvartal', 'Quarter'),
   year: t('År', 'Year'),
 };
 
-/** A line over periods (quarters unless `periods` says otherwise), one line per municipality. */
-const trend = (field: string, label: Text, lang: Lang, pct = false, color: { field: string; label: Text } = { field: 'municipality', label: L.municipality }, periods: Text = L.quarter): TopLevelSpec => ({
+interface TrendOptions {
+  /** A percentage: the axis runs 0–100 with one decimal; else a count, ticked at whole numbers. */
+  pct?: boolean;
+  /** What the periods are (quarters unless said otherwise). */
+  periods?: Text;
+  /** A second grouping within a municipality's line, drawn dashed (the standard's versions). */
+  dash?: { field: string; label: Text };
+}
+
+/**
+ * A line over periods, one per municipality (the colour every chart gives a municipality), or
+ * one per municipality × `dash`. Rows without a value draw nothing: a version with no deadline
+ * (Roskilde's) has no line and no legend entry.
+ */
+const trend = (field: string, label: Text, lang: Lang, { pct = false, periods = L.quarter, dash }: TrendOptions = {}): TopLevelSpec => ({
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   data: { name: 'rows' },
   width: 'container',
   height: 220,
+  ...(dash ? { transform: [{ filter: `datum.${field} != null` }] } : {}),
   mark: { type: 'line', point: true },
   encoding: {
     x: { field: 'period', type: 'ordinal', title: periods[lang] },
-    y: { field, type: 'quantitative', title: label[lang], ...(pct ? { scale: { domain: [0, 100] } } : {}) },
-    color: { field: color.field, type: 'nominal', title: color.label[lang] },
+    y: { field, type: 'quantitative', title: label[lang], ...(pct ? { scale: { domain: [0, 100] } } : { axis: countAxis }) },
+    color: { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
+    ...(dash ? { strokeDash: { field: dash.field, type: 'nominal', title: dash.label[lang] } } : {}),
     tooltip: [
-      { field: color.field, type: 'nominal', title: color.label[lang] },
+      { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
+      ...(dash ? [{ field: dash.field, type: 'nominal' as const, title: dash.label[lang] }] : []),
       { field: 'period', type: 'ordinal', title: L.period[lang] },
       { field, type: 'quantitative', title: label[lang], format: pct ? ',.1f' : ',d' },
     ],
@@ -104,6 +131,23 @@ const CHECK_LABELS: Record<string, Text> = {
   application_before_standard: t('Ansøgning før standarden', 'Application before the standard'),
 };
 
+/** The work list's statuses (reports/sql/open-applications.sql) in words, the most urgent first. */
+const STATUS_LABELS: Record<string, Text> = {
+  overdue_without_notice: t('Overskredet, ikke orienteret', 'Overdue, not told'),
+  overdue: t('Overskredet', 'Overdue'),
+  at_risk: t('I risiko', 'At risk'),
+  open: t('Inden for fristen', 'Within the deadline'),
+  no_deadline: t('Ingen frist', 'No deadline'),
+};
+
+/** The evidence sheet's rules (reports/evidence.ts) in words. */
+const RULE_LABELS: Record<string, Text> = {
+  processing_deadline: t('Sagsbehandlingsfrist', 'Processing deadline'), days_per_week: t('Dage pr. uge', 'Days per week'),
+  follow_up_interval: t('Opfølgning', 'Follow-up'), complaint_forwarding: t('Videresendelse af klager', 'Forwarding complaints'),
+  target_group_age: t('Målgruppe: alder', 'Target group: age'), target_group_function_level: t('Målgruppe: VUM-niveau', 'Target group: VUM level'),
+  action_plan: t('Handleplan', 'Action plan'), provider_approval: t('Godkendt leverandør', 'Approved provider'),
+};
+
 /** A Vega expression giving the words for a field's code (the code itself if it has none). */
 const labelOf = (labels: Record<string, Text>, field: string, lang: Lang): string =>
   `{${Object.entries(labels).map(([k, v]) => `'${k}': '${v[lang].replaceAll("'", "\\'")}'`).join(', ')}}[datum.${field}] || datum.${field}`;
@@ -124,6 +168,27 @@ export const CHART_CONFIG = {
 } as const;
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/**
+ * A chart as a page draws it: every encoding coloured by municipality takes the municipality's own
+ * colour, the same on every chart and page (its place among the standards' municipalities in the
+ * category palette), whether or not the others are in the rows or the filter.
+ */
+export function drawnSpec(chart: Chart, lang: Lang, ctx: ChartContext): TopLevelSpec {
+  const all = [...ctx.standards.keys()].sort();
+  const shown = ctx.municipality && all.includes(ctx.municipality) ? [ctx.municipality] : all;
+  const palette = CHART_CONFIG.range.category;
+  const scale = { domain: shown, range: shown.map((m) => palette[all.indexOf(m) % palette.length]!) };
+  const colour = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(colour);
+    if (node === null || typeof node !== 'object') return node;
+    const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, colour(v)])) as Record<string, unknown>;
+    const enc = out.encoding as { color?: { field?: string; scale?: object } } | undefined;
+    if (enc?.color?.field === 'municipality') out.encoding = { ...enc, color: { ...enc.color, scale: { ...enc.color.scale, ...scale } } };
+    return out;
+  };
+  return colour(chart.spec(lang, ctx)) as TopLevelSpec;
+}
 
 /**
  * Bars of several count fields of one row set, folded into steps (the complaint funnel, the §82a
@@ -217,18 +282,18 @@ export const PAGES: readonly Page[] = [
         spec: (lang) => trend('grantsInEffect', t('Bevillinger i kraft', 'Grants in effect'), lang),
       },
       {
-        id: 'compliance', kpi: 'compliancePct', report: 'processing-time', params: byQuarter,
+        id: 'compliance', kpi: 'compliancePct', kpiRatio: ['withinDeadline', 'decided'], report: 'processing-time', params: byQuarter,
         title: t('Afgørelser inden for fristen', 'Decisions within the deadline'),
         description: t('Andel af afgørelser truffet inden for den sagsbehandlingsfrist, der gjaldt da ansøgningen blev modtaget. Roskilde har ingen frist.', 'Share of decisions within the deadline in force when the application was received. Roskilde has no deadline.'),
-        columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('standardVersion', 'Standard', 'Standard'), col('decided', 'Afgjort', 'Decided'), col('compliancePct', 'Inden for frist (%)', 'Within deadline (%)')],
-        spec: (lang) => trend('compliancePct', t('Inden for frist (%)', 'Within deadline (%)'), lang, true, { field: 'standardVersion', label: t('Kvalitetsstandard', 'Quality standard') }),
+        columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('standardVersion', 'Standard', 'Standard'), col('decided', 'Afgjort', 'Decided'), col('withinDeadline', 'Inden for frist', 'Within'), col('compliancePct', 'Inden for frist (%)', 'Within deadline (%)')],
+        spec: (lang) => trend('compliancePct', t('Inden for frist (%)', 'Within deadline (%)'), lang, { pct: true, dash: { field: 'standardVersion', label: t('Kvalitetsstandard', 'Quality standard') } }),
       },
       {
         id: 'reversal', kpi: 'reversalRatePct', report: 'complaints', params: { by: 'year' },
         title: t('Omgørelsesprocent', 'Reversal rate (omgørelsesprocent)'),
         description: t('Hjemviste og ændrede/ophævede sager i procent af Ankestyrelsens realitetsbehandlede sager; afviste sager indgår ikke.', 'Remitted and changed or annulled cases as a share of the appeals Ankestyrelsen examined; dismissed cases are left out.'),
         columns: [col('period', 'År', 'Year'), col('municipality', 'Kommune', 'Municipality'), col('upheld', 'Stadfæstet', 'Upheld'), col('changedOrAnnulled', 'Ændret/ophævet', 'Changed/annulled'), col('remitted', 'Hjemvist', 'Remitted'), col('reversalRatePct', 'Omgørelsesprocent', 'Reversal rate (%)')],
-        spec: (lang) => trend('reversalRatePct', t('Omgørelsesprocent', 'Reversal rate (%)'), lang, true, undefined, L.year),
+        spec: (lang) => trend('reversalRatePct', t('Omgørelsesprocent', 'Reversal rate (%)'), lang, { pct: true, periods: L.year }),
       },
       {
         id: 'overdue-follow-ups', kpi: 'overdue', report: 'follow-up', params: byQuarter,
@@ -315,7 +380,7 @@ export const PAGES: readonly Page[] = [
         title: t('Andel af bevillinger med kørsel', 'Share of grants with transport'),
         description: t('Bevillinger i kvartalet, hvor kørsel er bevilget, i procent af kvartalets bevillinger.', 'Grants decided in the quarter with transport, as a share of the quarter’s grants.'),
         columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('granted', 'Bevilget', 'Granted'), col('partlyGranted', 'Delvist bevilget', 'Partly granted'), col('transportSharePct', 'Med kørsel (%)', 'With transport (%)')],
-        spec: (lang) => trend('transportSharePct', t('Med kørsel (%)', 'With transport (%)'), lang, true),
+        spec: (lang) => trend('transportSharePct', t('Med kørsel (%)', 'With transport (%)'), lang, { pct: true }),
       },
     ],
   },
@@ -328,7 +393,7 @@ export const PAGES: readonly Page[] = [
         title: t('Afgørelser inden for fristen pr. kvartal', 'Decisions within the deadline by quarter'),
         description: t('Andel af afgørelser i kvartalet truffet inden for den frist, der gjaldt da ansøgningen blev modtaget, pr. version af kvalitetsstandarden.', 'Share of the quarter’s decisions made within the deadline in force when the application was received, by version of the quality standard.'),
         columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('standardVersion', 'Standard', 'Standard'), col('deadlineWeeks', 'Frist (uger)', 'Deadline (weeks)'), col('decided', 'Afgjort', 'Decided'), col('withinDeadline', 'Inden for frist', 'Within'), col('compliancePct', 'Inden for frist (%)', 'Within (%)'), col('medianDays', 'Median (dage)', 'Median (days)'), col('p90Days', '90 %-fraktil (dage)', '90th percentile (days)')],
-        spec: (lang) => trend('compliancePct', t('Inden for frist (%)', 'Within deadline (%)'), lang, true, { field: 'standardVersion', label: t('Kvalitetsstandard', 'Quality standard') }),
+        spec: (lang) => trend('compliancePct', t('Inden for frist (%)', 'Within deadline (%)'), lang, { pct: true, dash: { field: 'standardVersion', label: t('Kvalitetsstandard', 'Quality standard') } }),
       },
       {
         id: 'curve', report: 'processing-time-curve',
@@ -338,19 +403,25 @@ export const PAGES: readonly Page[] = [
         spec: curve,
       },
       {
-        id: 'worklist', report: 'open-applications',
+        id: 'worklist', report: 'open-applications', tableOpen: true,
         title: t('Arbejdsliste: åbne ansøgninger', 'Work list: open applications'),
-        description: t('Åbne ansøgninger på datoen efter status: i risiko (mindst 75 % af fristen brugt), overskredet, og overskredet uden at borgeren er orienteret. Tabellen viser sagerne.', 'Applications open on the date by status: at risk (at least 75 % of the deadline used), overdue, and overdue without the citizen being told. The table lists the cases.'),
-        columns: [col('municipality', 'Kommune', 'Municipality'), col('caseId', 'Sag', 'Case'), col('receivedOn', 'Modtaget', 'Received'), col('deadlineWeeks', 'Frist (uger)', 'Deadline (weeks)'), col('elapsedDays', 'Dage', 'Days'), col('status', 'Status', 'Status'), col('notifiedOn', 'Orienteret', 'Notified')],
-        spec: (lang) => ({
-          $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 200, mark: 'bar',
-          encoding: {
-            y: { field: 'status', type: 'nominal', title: t('Status', 'Status')[lang], sort: ['overdue_without_notice', 'overdue', 'at_risk', 'open', 'no_deadline'] },
-            x: { aggregate: 'count', type: 'quantitative', title: t('Ansøgninger', 'Applications')[lang], axis: { tickMinStep: 1, format: 'd' } },
-            color: { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
-            yOffset: { field: 'municipality', type: 'nominal' },
-          },
-        }),
+        description: t('Åbne ansøgninger på datoen efter status: i risiko (mindst 75 % af fristen brugt), overskredet, og overskredet uden at borgeren er orienteret. Tabellen viser sagerne, de ældste først.', 'Applications open on the date by status: at risk (at least 75 % of the deadline used), overdue, and overdue without the citizen being told. The table lists the cases, the oldest first.'),
+        columns: [col('municipality', 'Kommune', 'Municipality'), col('caseId', 'Sag', 'Case'), col('receivedOn', 'Modtaget', 'Received'), col('deadlineWeeks', 'Frist (uger)', 'Deadline (weeks)'), col('elapsedDays', 'Dage', 'Days'), { ...col('status', 'Status', 'Status'), words: STATUS_LABELS }, col('notifiedOn', 'Orienteret', 'Notified')],
+        spec: (lang) => {
+          const status = { field: 'label', type: 'nominal' as const, title: t('Status', 'Status')[lang], sort: Object.values(STATUS_LABELS).map((l) => l[lang]), axis: { labelLimit: 280 } };
+          return {
+            $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 200, mark: 'bar',
+            transform: [{ calculate: labelOf(STATUS_LABELS, 'status', lang), as: 'label' }],
+            encoding: {
+              y: status,
+              x: { aggregate: 'count', type: 'quantitative', title: t('Ansøgninger', 'Applications')[lang], axis: countAxis },
+              color: { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
+              yOffset: { field: 'municipality', type: 'nominal' },
+              tooltip: [{ field: 'municipality', type: 'nominal', title: L.municipality[lang] }, { field: 'label', type: 'nominal', title: status.title },
+                { aggregate: 'count', type: 'quantitative', title: t('Ansøgninger', 'Applications')[lang] }],
+            },
+          };
+        },
       },
     ],
   },
@@ -359,11 +430,31 @@ export const PAGES: readonly Page[] = [
     title: t('Fremmøde', 'Attendance'),
     charts: [
       {
-        id: 'absence', report: 'absence', params: { by: 'quarter' },
-        title: t('Fravær pr. tilbud og kvartal', 'Absence by offer and quarter'),
-        description: t('Afbud og udeblivelser i procent af de planlagte dage, pr. tilbud og kvartal.', 'Cancellations and no-shows as a share of planned days, by offer and quarter.'),
-        columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('offerId', 'Tilbud', 'Offer'), col('plannedDays', 'Planlagte dage', 'Planned days'), col('cancelled', 'Afbud', 'Cancelled'), col('noShow', 'Udeblevet', 'No-show'), col('absenceRatePct', 'Fravær (%)', 'Absence (%)')],
-        spec: (lang) => trend('absenceRatePct', t('Fravær (%)', 'Absence (%)'), lang, false, { field: 'offerId', label: t('Tilbud', 'Offer') }),
+        id: 'absence', report: 'absence', params: { by: 'month' },
+        title: t('Fravær pr. tilbud og måned', 'Absence by offer and month'),
+        description: t(
+          'Afbud og udeblivelser i procent af de planlagte dage, pr. tilbud (rækker) og måned (kolonner): jo mørkere felt, jo større fravær; 40 % og derover har den mørkeste farve. Måneder uden planlagte dage er tomme.',
+          'Cancellations and no-shows as a share of planned days, by offer (rows) and month (columns): the darker the cell, the higher the absence; 40 % and above take the darkest colour. Months without planned days are blank.',
+        ),
+        columns: [col('period', 'Måned', 'Month'), col('municipality', 'Kommune', 'Municipality'), col('offerId', 'Tilbud', 'Offer'), col('plannedDays', 'Planlagte dage', 'Planned days'), col('cancelled', 'Afbud', 'Cancelled'), col('noShow', 'Udeblevet', 'No-show'), col('absenceRatePct', 'Fravær (%)', 'Absence (%)')],
+        spec: (lang) => {
+          const offer = { field: 'offerId', type: 'nominal' as const, title: t('Tilbud', 'Offer')[lang] };
+          const month = { field: 'period', type: 'ordinal' as const, title: L.month[lang] };
+          const rate = { field: 'absenceRatePct', type: 'quantitative' as const, title: t('Fravær (%)', 'Absence (%)')[lang] };
+          return {
+            $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: { step: 16 }, mark: 'rect',
+            // a month without planned days has no rate: no cell
+            transform: [{ filter: 'datum.plannedDays > 0' }],
+            encoding: {
+              x: month,
+              y: offer,
+              color: { ...rate, scale: { scheme: 'orangered', domain: [0, 40], clamp: true } },
+              tooltip: [offer, month, { field: 'plannedDays', type: 'quantitative', title: t('Planlagte dage', 'Planned days')[lang], format: ',d' },
+                { field: 'cancelled', type: 'quantitative', title: t('Afbud', 'Cancelled')[lang], format: ',d' },
+                { field: 'noShow', type: 'quantitative', title: t('Udeblevet', 'No-show')[lang], format: ',d' }, { ...rate, format: ',.1f' }],
+            },
+          };
+        },
       },
       {
         id: 'flags', report: 'absence-flags',
@@ -408,7 +499,7 @@ export const PAGES: readonly Page[] = [
         title: t('Omgørelsesprocent pr. år', 'Reversal rate by year'),
         description: t('Hjemviste og ændrede/ophævede sager i procent af Ankestyrelsens realitetsbehandlede sager; afviste sager indgår ikke.', 'Remitted and changed or annulled cases as a share of the appeals Ankestyrelsen examined; dismissed cases are left out.'),
         columns: [col('period', 'År', 'Year'), col('municipality', 'Kommune', 'Municipality'), col('decisions', 'Afgørelser', 'Decisions'), col('complaints', 'Klager', 'Complaints'), col('forwarded', 'Videresendt', 'Forwarded'), col('reversalRatePct', 'Omgørelsesprocent', 'Reversal rate (%)')],
-        spec: (lang) => trend('reversalRatePct', t('Omgørelsesprocent', 'Reversal rate (%)'), lang, true, undefined, L.year),
+        spec: (lang) => trend('reversalRatePct', t('Omgørelsesprocent', 'Reversal rate (%)'), lang, { pct: true, periods: L.year }),
       },
     ],
   },
@@ -446,7 +537,7 @@ export const PAGES: readonly Page[] = [
         title: t('Opfølgninger holdt til tiden', 'Follow-ups held on time'),
         description: t('Andel af kvartalets opfølgninger, der blev holdt senest på forfaldsdagen.', 'Share of the quarter’s follow-ups held on or before their due date.'),
         columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('held', 'Holdt', 'Held'), col('heldOnTime', 'Til tiden', 'On time'), col('heldOnTimePct', 'Til tiden (%)', 'On time (%)')],
-        spec: (lang) => trend('heldOnTimePct', t('Til tiden (%)', 'On time (%)'), lang, true),
+        spec: (lang) => trend('heldOnTimePct', t('Til tiden (%)', 'On time (%)'), lang, { pct: true }),
       },
     ],
   },
@@ -462,20 +553,14 @@ export const PAGES: readonly Page[] = [
           'For each rule and each version of the quality standard: the bar is the share of the period’s cases meeting the version’s rule had it applied to all of them; the tick is the share while the version was in force. The table gives the rule’s wording in each version.',
         ),
         columns: [
-          col('municipality', 'Kommune', 'Municipality'), col('rule', 'Regel', 'Rule'), col('standardVersion', 'Version', 'Version'),
+          col('municipality', 'Kommune', 'Municipality'), { ...col('rule', 'Regel', 'Rule'), words: RULE_LABELS }, col('standardVersion', 'Version', 'Version'),
           col('value', 'Værdi', 'Value'), col('wording', 'Ordlyd (fra standarden)', 'Wording (from the standard)'),
           col('inForceBase', 'Sager mens gældende', 'Cases while in force'), col('inForcePct', 'Overholdt mens gældende (%)', 'Met while in force (%)'),
           col('ifAppliedBase', 'Sager i perioden', 'Cases in the period'), col('ifAppliedPct', 'Overholdt med denne version (%)', 'Met under this version (%)'),
         ],
         spec: (lang) => {
-          const labels: Record<string, Text> = {
-            processing_deadline: t('Sagsbehandlingsfrist', 'Processing deadline'), days_per_week: t('Dage pr. uge', 'Days per week'),
-            follow_up_interval: t('Opfølgning', 'Follow-up'), complaint_forwarding: t('Videresendelse af klager', 'Forwarding complaints'),
-            target_group_age: t('Målgruppe: alder', 'Target group: age'), target_group_function_level: t('Målgruppe: VUM-niveau', 'Target group: VUM level'),
-            action_plan: t('Handleplan', 'Action plan'), provider_approval: t('Godkendt leverandør', 'Approved provider'),
-          };
-          const ruleLabel = labelOf(labels, 'rule', lang);
-          const rule = { field: 'label', type: 'nominal' as const, title: t('Regel', 'Rule')[lang], sort: Object.values(labels).map((l) => l[lang]) };
+          const ruleLabel = labelOf(RULE_LABELS, 'rule', lang);
+          const rule = { field: 'label', type: 'nominal' as const, title: t('Regel', 'Rule')[lang], sort: Object.values(RULE_LABELS).map((l) => l[lang]) };
           const version = { field: 'standardVersion', type: 'nominal' as const, title: t('Version', 'Version')[lang] };
           const share = t('Andel (%)', 'Share (%)')[lang];
           return {

@@ -1,5 +1,5 @@
 import type { Standard } from '../schemas/standard.ts';
-import { CHART_CONFIG, PAGES, type Lang, type Page } from './charts.ts';
+import { CHART_CONFIG, PAGES, drawnSpec, type Lang, type Page } from './charts.ts';
 
 /** A dashboard page: navigation, the filters (kept in the URL), and each chart with its table and CSV link. */
 export interface Filters {
@@ -18,6 +18,9 @@ const UI = {
     embed: { CLICK_TO_VIEW_ACTIONS: 'Save the chart as an image', SVG_ACTION: 'Save as SVG', PNG_ACTION: 'Save as PNG' } },
 } as const;
 
+/** A standard's municipality by name: "Roskilde" of "Roskilde Kommune — Kvalitetsstandard …". */
+const shortName = (s: Standard): string => (s.name.split(' — ')[0] ?? '').replace(/ Kommune$/, '');
+
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const query = (params: Record<string, string | undefined>): string =>
@@ -32,17 +35,20 @@ export function renderDashboardPage(page: Page, { lang, filters, standards }: { 
     return {
       id: c.id,
       url: `/api/reports/${c.report}?${query(params)}`,
-      spec: { ...c.spec(lang, { standards }), description: c.description[lang], config: CHART_CONFIG },
+      spec: { ...drawnSpec(c, lang, { standards, municipality: filters.municipality }), description: c.description[lang], config: CHART_CONFIG },
       columns: c.columns.map((x) => ({
         field: x.field, label: x.label[lang],
         ...(x.words ? { words: Object.fromEntries(Object.entries(x.words).map(([code, w]) => [code, w[lang]])) } : {}),
       })),
       kpi: c.kpi,
+      kpiRatio: c.kpiRatio,
     };
   });
+  // the KPI tiles name a municipality as its standard does: "Roskilde (265)"
+  const municipalities = Object.fromEntries([...standards.values()].map((s) => [s.municipality, shortName(s)]));
   const nav = PAGES.map((p) => `<a href="/dashboards/${p.id}?${esc(query(keep))}"${p.id === page.id ? ' aria-current="page"' : ''}>${esc(p.title[lang])}</a>`).join('\n      ');
   const options = [`<option value="">${ui.all}</option>`, ...[...standards.values()].map((s) =>
-    `<option value="${s.municipality}"${filters.municipality === s.municipality ? ' selected' : ''}>${esc(s.municipality)} ${esc(s.name.split(' — ')[0] ?? '')}</option>`)].join('');
+    `<option value="${s.municipality}"${filters.municipality === s.municipality ? ' selected' : ''}>${esc(s.municipality)} ${esc(shortName(s))}</option>`)].join('');
   const sections = page.charts.map((c) => `
     <section class="chart" aria-labelledby="${c.id}-title">
       <h2 id="${c.id}-title">${esc(c.title[lang])}</h2>
@@ -94,7 +100,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards }: { 
   <main>
     ${page.id === 'datakvalitet' ? `<p id="pipeline" data-template="${esc(ui.pipeline)}"></p>` : ''}${sections}
   </main>
-  <script type="application/json" id="sel104-charts">${JSON.stringify({ locale: ui.locale, latest: ui.latest, embed: ui.embed, offer: filters.offer ?? null, charts }).replace(/</g, '\\u003c')}</script>
+  <script type="application/json" id="sel104-charts">${JSON.stringify({ locale: ui.locale, latest: ui.latest, embed: ui.embed, offer: filters.offer ?? null, municipalities, charts }).replace(/</g, '\\u003c')}</script>
 </body>
 </html>
 `;

@@ -40,7 +40,8 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
   });
 
   async function open(path: string) {
-    // a Danish user's browser (the date fields follow the browser's locale, not the page's)
+    // a Danish user's browser (the native date fields draw in the browser's own language: Debian's
+    // chromium without chromium-l10n has only en-US, so the screenshots show mm/dd/yyyy)
     const page = await browser.newPage({ locale: 'da-DK', timezoneId: 'Europe/Copenhagen' });
     const errors: string[] = [];
     const foreign: string[] = [];
@@ -118,10 +119,12 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
       // The KPI tile shows the latest period's value, in the table's last row.
       const kpi = await da.page.locator('#applications-kpi').textContent();
       const lastApplications = await da.page.locator('#applications-table tbody tr:last-child td:nth-child(3)').textContent();
-      expect(kpi).toContain(`265: ${lastApplications}`);
+      expect(kpi).toContain(`Roskilde (265): ${lastApplications}`);
       expect(kpi).toContain('2023-Q4');
       const lastDecisions = await da.page.locator('#decisions-table tbody tr:last-child td:nth-child(3)').textContent();
-      expect(await da.page.locator('#decisions-kpi').textContent()).toContain(`265: ${lastDecisions}`);
+      expect(await da.page.locator('#decisions-kpi').textContent()).toContain(`Roskilde (265): ${lastDecisions}`);
+      // Roskilde's standard has no deadline: no percentage, and no line
+      expect(await da.page.locator('#compliance-kpi').textContent()).toContain('Roskilde (265): –');
       const csv = await da.page.locator('section[aria-labelledby="applications-title"] a.csv').getAttribute('href');
       expect(csv).toContain('municipality=265');
       expect(csv).toContain('format=csv');
@@ -135,6 +138,43 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
       expect(await accessibilityViolations(en.page)).toEqual([]);
     } finally {
       await en.page.close();
+    }
+  }, 60_000);
+
+  it('changing the filters in the form changes the URL and what the charts draw', async () => {
+    const { page, errors } = await open('/dashboards/overblik?on=2024-12-31&from=2022-01-01&to=2024-12-31');
+    const column = (table: string, n: number) => page.locator(`#${table}-table tbody tr td:nth-child(${n})`).allTextContents();
+    const legend = (chart: string) => page.locator(`#${chart} svg g.role-legend-label text`).allTextContents();
+    try {
+      expect(new Set(await column('applications', 2))).toEqual(new Set(['265', '350']));
+      expect(await legend('applications')).toEqual(['265', '350']);
+      await page.selectOption('select[name=municipality]', '350');
+      await page.fill('input[name=from]', '2024-01-01');
+      await Promise.all([page.waitForURL(/municipality=350/), page.click('form button[type=submit]')]);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      const url = new URL(page.url());
+      expect([url.searchParams.get('municipality'), url.searchParams.get('from'), url.searchParams.get('to'), url.searchParams.get('on')])
+        .toEqual(['350', '2024-01-01', '2024-12-31', '2024-12-31']);
+      // the charts and tables are drawn again from the filtered reports
+      expect(new Set(await column('applications', 2))).toEqual(new Set(['350']));
+      expect(await column('applications', 1)).toEqual(['2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4']);
+      expect(await legend('applications')).toEqual(['350']);
+      expect(await page.locator('#applications').getAttribute('data-rendered')).toBe('4');
+      // Lejre's deadline compliance in the tile: the last quarter's decisions within the deadline
+      // over its decisions, across the versions of its standard (read from the table)
+      const periods = await column('compliance', 1);
+      const decided = (await column('compliance', 4)).map(Number);
+      const within = (await column('compliance', 5)).map(Number);
+      const pcts = await column('compliance', 6);
+      const last = periods.map((p, i) => ({ p, i })).filter(({ p, i }) => p === '2024-Q4' && pcts[i] !== '–').map(({ i }) => i);
+      const n = last.reduce((s, i) => s + within[i]!, 0);
+      const d = last.reduce((s, i) => s + decided[i]!, 0);
+      const tile = await page.locator('#compliance-kpi').textContent();
+      expect(tile).toContain(d === 0 ? 'Lejre (350): –' : `Lejre (350): ${(Math.round((1000 * n) / d) / 10).toFixed(1).replace('.', ',')} %`);
+      expect(tile).toContain('2024-Q4');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
     }
   }, 60_000);
 });

@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 import { View, parse } from 'vega';
 import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
-import { CHART_CONFIG, PAGES } from '../dashboards/charts.ts';
+import { CHART_CONFIG, PAGES, drawnSpec } from '../dashboards/charts.ts';
 import { findReport } from '../reports/catalogue.ts';
 import { loadStandards } from '../schemas/standard.ts';
 
@@ -31,7 +31,7 @@ describe('dashboard charts', () => {
   });
 
   it('a chart over periods names them by the unit its report is asked for (År for --by year)', () => {
-    const unit = { quarter: ['Kvartal', 'Quarter'], year: ['År', 'Year'] } as const;
+    const unit = { month: ['Måned', 'Month'], quarter: ['Kvartal', 'Quarter'], year: ['År', 'Year'] } as const;
     const overPeriods = charts.filter(({ chart }) => (chart.spec('da', { standards }) as { encoding?: { x?: { field?: string } } }).encoding?.x?.field === 'period');
     expect(overPeriods.length).toBeGreaterThan(5);
     for (const { page, chart } of overPeriods) {
@@ -115,6 +115,101 @@ describe('dashboard charts', () => {
     // 1, 2 and 5 are marked although the axis reaches past 100
     for (const tick of ['0', '1', '2', '5', '10', '100']) expect(texts, tick).toContain(tick);
     expect(texts).toContain('Antal (logaritmisk skala)');
+  });
+
+  /** The chart drawn by Vega on `rows`, as SVG, with the texts it shows. */
+  const draw = async (id: string, lang: 'da' | 'en', rows: object[]) => {
+    const chart = charts.find((c) => c.chart.id === id)!.chart;
+    const { spec } = compile({ ...chart.spec(lang, { standards }), width: 400, datasets: { rows }, config: CHART_CONFIG } as never);
+    const view = new View(parse(spec), { renderer: 'none' });
+    const svg = await view.toSVG();
+    return { svg, texts: [...svg.matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]!), view };
+  };
+  /** The marks of a type (rect, line, symbol …) Vega drew with at least one item: a line is one mark. */
+  const marks = (view: View, marktype: string): { items: { datum?: Record<string, unknown> }[] }[] => {
+    const found: { items: { datum?: Record<string, unknown> }[] }[] = [];
+    const walk = (node: { marktype?: string; role?: string; items?: unknown[] }) => {
+      if (node.marktype === marktype && node.role === 'mark' && (node.items?.length ?? 0) > 0) found.push(node as never);
+      for (const item of node.items ?? []) walk(item as never);
+    };
+    walk((view.scenegraph() as unknown as { root: never }).root);
+    return found;
+  };
+
+  it('the work list names each status in words, the most urgent first, with whole-number ticks', async () => {
+    const rows = [
+      ...Array.from({ length: 3 }, (_, i) => ({ municipality: '350', caseId: `a${i}`, status: 'at_risk' })),
+      { municipality: '350', caseId: 'b', status: 'overdue_without_notice' },
+      { municipality: '265', caseId: 'c', status: 'no_deadline' },
+    ];
+    const words = { da: ['Overskredet, ikke orienteret', 'I risiko', 'Ingen frist'], en: ['Overdue, not told', 'At risk', 'No deadline'] };
+    for (const lang of ['da', 'en'] as const) {
+      const { texts } = await draw('worklist', lang, rows);
+      const shown = texts.filter((x) => words[lang].includes(x));
+      expect(shown, lang).toEqual(words[lang]);
+      for (const code of ['at_risk', 'overdue_without_notice', 'no_deadline']) expect(texts, lang).not.toContain(code);
+      expect(texts.filter((x) => /^\d+([.,]\d+)?$/.test(x) && x !== '265' && x !== '350'), lang).toEqual(['0', '1', '2', '3']);
+    }
+  });
+
+  it('deadline compliance: a colour per municipality, a dash per version, no line for a standard without deadline', async () => {
+    const rows = [
+      { period: '2024-Q1', municipality: '265', standardVersion: 'roskilde', decided: 9, withinDeadline: 0, compliancePct: null },
+      { period: '2024-Q1', municipality: '350', standardVersion: 'lejre-old', decided: 2, withinDeadline: 1, compliancePct: 50 },
+      { period: '2024-Q1', municipality: '350', standardVersion: 'lejre-2021', decided: 4, withinDeadline: 4, compliancePct: 100 },
+      { period: '2024-Q2', municipality: '350', standardVersion: 'lejre-2021', decided: 5, withinDeadline: 4, compliancePct: 80 },
+    ];
+    for (const id of ['compliance', 'compliance-by-quarter']) {
+      const { texts, view } = await draw(id, 'da', rows);
+      // the legends: the municipality with a deadline, and its standard's two versions
+      expect(texts, id).toContain('350');
+      expect(texts, id).toContain('lejre-old');
+      expect(texts, id).toContain('lejre-2021');
+      expect(texts, id).not.toContain('265');
+      expect(texts, id).not.toContain('roskilde');
+      // one line per version of Lejre's standard, and a point per row with a value
+      const lines = marks(view, 'line').filter((m) => m.items[0]?.datum?.compliancePct !== undefined);
+      expect(lines.map((m) => m.items.map((i) => i.datum!.compliancePct)), id).toEqual([[50], [100, 80]]);
+    }
+  });
+
+  it('absence is a grid of offer × month: a cell per month with planned days, none without', async () => {
+    const rows = [
+      { period: '2024-01', municipality: '265', offerId: '265-o-a', plannedDays: 20, cancelled: 2, noShow: 1, absenceRatePct: 15 },
+      { period: '2024-02', municipality: '265', offerId: '265-o-a', plannedDays: 0, cancelled: 0, noShow: 0, absenceRatePct: null },
+      { period: '2024-02', municipality: '265', offerId: '265-o-b', plannedDays: 10, cancelled: 5, noShow: 0, absenceRatePct: 50 },
+    ];
+    const { texts, view } = await draw('absence', 'da', rows);
+    const cells = marks(view, 'rect').flatMap((m) => m.items).filter((i) => i.datum?.offerId !== undefined);
+    expect(cells.map((c) => [c.datum!.offerId, c.datum!.period])).toEqual([['265-o-a', '2024-01'], ['265-o-b', '2024-02']]);
+    for (const x of ['2024-01', '2024-02', '265-o-a', '265-o-b', 'Måned', 'Tilbud']) expect(texts).toContain(x);
+  });
+
+  it('a municipality has one colour on every chart, whoever else is in the rows or the filter', async () => {
+    // the colour Vega gives each municipality's marks, as the page draws the chart
+    const colours = async (id: string, rows: object[], municipality?: string): Promise<Record<string, string>> => {
+      const chart = charts.find((c) => c.chart.id === id)!.chart;
+      const { spec } = compile({ ...drawnSpec(chart, 'da', { standards, municipality }), width: 400, datasets: { rows }, config: CHART_CONFIG } as never);
+      const view = new View(parse(spec), { renderer: 'none' });
+      await view.runAsync();
+      const scale = view.scale('color') as ((v: string) => string) & { domain(): string[] };
+      return Object.fromEntries(scale.domain().map((m) => [m, scale(m)]));
+    };
+    const both = [{ period: '2024-Q1', municipality: '265', applications: 3 }, { period: '2024-Q1', municipality: '350', applications: 1 }];
+    const lejre = [{ period: '2024-Q1', municipality: '350', standardVersion: 'lejre-2021', decided: 2, withinDeadline: 1, compliancePct: 50 }];
+    const palette = CHART_CONFIG.range.category;
+    expect(await colours('applications', both)).toEqual({ 265: palette[0], 350: palette[1] });
+    // Lejre alone in the rows (Roskilde has no deadline), and Lejre alone by the filter
+    expect(await colours('compliance', lejre)).toEqual({ 265: palette[0], 350: palette[1] });
+    expect(await colours('applications', both.slice(1), '350')).toEqual({ 350: palette[1] });
+    expect(await colours('worklist', [{ municipality: '350', caseId: 'a', status: 'overdue' }], '350')).toEqual({ 350: palette[1] });
+  });
+
+  it('a line of counts ticks at whole numbers only', async () => {
+    const rows = [0, 1, 2, 4, 1].map((overdue, i) => ({ period: `2023-Q${(i % 4) + 1}${i >= 4 ? 'x' : ''}`, municipality: '265', activeGrants: 50, overdue }));
+    const { texts } = await draw('follow-up-overdue', 'da', rows);
+    const ticks = texts.filter((x) => /^\d+([.,]\d+)?$/.test(x) && x !== '265');
+    expect(ticks).toEqual(['0', '1', '2', '3', '4']);
   });
 
   for (const { page, chart } of charts) {

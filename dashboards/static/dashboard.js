@@ -32,20 +32,36 @@
     }).join('') + '</tr>').join('');
     table.innerHTML = head + '<tbody>' + body + '</tbody>';
   }
-  // A KPI tile: the value of the latest period, per municipality.
+  // A KPI tile: per municipality, the value of the latest period. A municipality with several rows
+  // in it (one per version of its standard) gets the sum of a count, or with kpiRatio the
+  // percentage over the rows that have one (half up to one decimal, as the reports round).
+  function kpiValue(chart, rows) {
+    if (chart.kpiRatio) {
+      const [num, den] = chart.kpiRatio;
+      const counted = rows.filter((r) => r[chart.kpi] !== null && r[chart.kpi] !== undefined);
+      const n = counted.reduce((s, r) => s + r[num], 0);
+      const d = counted.reduce((s, r) => s + r[den], 0);
+      return d === 0 ? null : Math.floor((2000 * n + d) / (2 * d)) / 10;
+    }
+    if (rows.length === 1) return rows[0][chart.kpi];
+    return /Pct$/.test(chart.kpi) ? null : rows.reduce((s, r) => s + (r[chart.kpi] || 0), 0);
+  }
   function showKpi(chart, rows) {
     const tile = document.getElementById(chart.id + '-kpi');
     const periods = rows.map((r) => r.period).filter(Boolean).sort();
     const last = periods[periods.length - 1];
-    const latest = rows.filter((r) => r.period === last);
+    const latest = new Map();
+    for (const r of rows.filter((x) => x.period === last)) latest.set(r.municipality, [...(latest.get(r.municipality) || []), r]);
     tile.innerHTML = '';
-    for (const r of latest) {
+    [...latest].forEach(([code, rs], i) => {
+      const value = kpiValue(chart, rs);
       const span = document.createElement('span');
-      span.textContent = r.municipality + ': ' + cell(chart.kpi, r[chart.kpi]) + '  ';
+      const name = config.municipalities[code] ? config.municipalities[code] + ' (' + code + ')' : code;
+      span.textContent = (i > 0 ? ' · ' : '') + name + ': ' + cell(chart.kpi, value) + (value !== null && /Pct$/.test(chart.kpi) ? ' %' : '');
       tile.appendChild(span);
-    }
+    });
     const small = document.createElement('small');
-    small.textContent = '(' + config.latest + ': ' + (last || '–') + ')';
+    small.textContent = ' (' + config.latest + ': ' + (last || '–') + ')';
     tile.appendChild(small);
   }
   // What vega-embed and Vega leave unnamed for assistive technology.
