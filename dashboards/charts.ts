@@ -100,7 +100,7 @@ const bars = (x: { field: string; label: Text; type?: 'ordinal' | 'nominal' }, y
   height: 220,
   mark: 'bar',
   encoding: {
-    x: { field: x.field, type: x.type ?? 'ordinal', title: x.label[lang] },
+    x: { field: x.field, type: x.type ?? 'ordinal', title: x.label[lang], axis: { labelAngle: 0 } },
     xOffset: { field: color, type: 'nominal' },
     y: { field: y.field, type: 'quantitative', title: y.label[lang], axis: countAxis },
     color: { field: color, type: 'nominal', title: color === 'municipality' ? L.municipality[lang] : color },
@@ -153,7 +153,7 @@ const labelOf = (labels: Record<string, Text>, field: string, lang: Lang): strin
   `{${Object.entries(labels).map(([k, v]) => `'${k}': '${v[lang].replaceAll("'", "\\'")}'`).join(', ')}}[datum.${field}] || datum.${field}`;
 
 /** The VUM level axis: cases with no assessment come as null, labelled in words. */
-const levelAxis = (lang: Lang) => ({ labelExpr: `datum.label === 'null' ? '${t('ingen VUM', 'no VUM')[lang]}' : datum.label` });
+const levelAxis = (lang: Lang) => ({ labelAngle: 0, labelExpr: `datum.label === 'null' ? '${t('ingen VUM', 'no VUM')[lang]}' : datum.label` });
 
 /**
  * Vega-Lite's category colours, darkened so that every line, point and bar keeps at least 4:1
@@ -324,7 +324,7 @@ export const PAGES: readonly Page[] = [
           $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 260, mark: 'bar',
           encoding: {
             y: { field: 'offerId', type: 'nominal', title: t('Tilbud', 'Offer')[lang] },
-            x: { field: 'grants', type: 'quantitative', title: t('Bevillinger', 'Grants')[lang] },
+            x: { field: 'grants', type: 'quantitative', title: t('Bevillinger', 'Grants')[lang], axis: countAxis },
             color: { field: 'daysPerWeek', type: 'ordinal', title: t('Dage pr. uge', 'Days per week')[lang] },
           },
         }),
@@ -335,10 +335,11 @@ export const PAGES: readonly Page[] = [
         description: t('Bevillinger i kraft på datoen efter seneste VUM-funktionsniveau (0 ikke nedsat – 4 fuldstændig nedsat) og dage om ugen.', 'Grants in effect on the date by the latest VUM function level (0 not reduced – 4 completely reduced) and days a week.'),
         columns: [col('municipality', 'Kommune', 'Municipality'), col('functionLevel', 'Funktionsniveau', 'Function level'), col('daysPerWeek', 'Dage pr. uge', 'Days per week'), col('grants', 'Bevillinger', 'Grants')],
         spec: (lang) => ({
-          $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 240, mark: 'bar',
+          // a column per municipality: a faceted chart cannot take the container's width, so each has its own
+          $schema: SCHEMA, data: { name: 'rows' }, width: 320, height: 240, mark: 'bar',
           encoding: {
             x: { field: 'functionLevel', type: 'ordinal', title: t('Funktionsniveau', 'Function level')[lang], axis: levelAxis(lang) },
-            y: { field: 'grants', type: 'quantitative', title: t('Bevillinger', 'Grants')[lang] },
+            y: { field: 'grants', type: 'quantitative', title: t('Bevillinger', 'Grants')[lang], axis: countAxis },
             color: { field: 'daysPerWeek', type: 'ordinal', title: t('Dage pr. uge', 'Days per week')[lang] },
             column: { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
           },
