@@ -77,13 +77,21 @@ const trend = (field: string, label: Text, lang: Lang, { pct = false, periods = 
   data: { name: 'rows' },
   width: 'container',
   height: 220,
-  ...(dash ? { transform: [{ filter: `datum.${field} != null` }] } : {}),
-  mark: { type: 'line', point: true },
+  // With dash, lines and points are layers of their own, so that the dash legend draws lines
+  // (a line mark with points gets a legend of filled circles, where every dash looks alike).
+  ...(dash
+    ? {
+        transform: [{ filter: `datum.${field} != null` }],
+        layer: [
+          { mark: 'line', encoding: { strokeDash: { field: dash.field, type: 'nominal', title: dash.label[lang], legend: { symbolType: 'stroke', symbolStrokeColor: '#333', symbolStrokeWidth: 2 } } } },
+          { mark: { type: 'point', filled: true, opacity: 1 }, encoding: { detail: { field: dash.field, type: 'nominal' } } },
+        ],
+      }
+    : { mark: { type: 'line', point: true } }),
   encoding: {
     x: { field: 'period', type: 'ordinal', title: periods[lang] },
     y: { field, type: 'quantitative', title: label[lang], ...(pct ? { scale: { domain: [0, 100] } } : { axis: countAxis }) },
     color: { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
-    ...(dash ? { strokeDash: { field: dash.field, type: 'nominal', title: dash.label[lang] } } : {}),
     tooltip: [
       { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
       ...(dash ? [{ field: dash.field, type: 'nominal' as const, title: dash.label[lang] }] : []),

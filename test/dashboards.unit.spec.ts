@@ -170,6 +170,11 @@ describe('dashboard charts', () => {
       // one line per version of Lejre's standard, and a point per row with a value
       const lines = marks(view, 'line').filter((m) => m.items[0]?.datum?.compliancePct !== undefined);
       expect(lines.map((m) => m.items.map((i) => i.datum!.compliancePct)), id).toEqual([[50], [100, 80]]);
+      // the versions' legend draws each as a line with its own dash, not as a circle
+      const { svg } = await draw(id, 'da', rows);
+      const dashes = [...svg.matchAll(/<path transform="[^"]*" d="M-5,0L5,0" stroke="#333"[^>]*stroke-dasharray="([^"]+)"/g)].map((m) => m[1]);
+      expect(dashes.length, id).toBe(2);
+      expect(new Set(dashes).size, id).toBe(2);
     }
   });
 
