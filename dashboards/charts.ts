@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { ruleValues } from '../reports/evidence.ts';
 import type { Standard } from '../schemas/standard.ts';
 
 /**
@@ -16,9 +17,11 @@ export interface Chart {
   params?: Readonly<Record<string, string>>;
   title: Text;
   description: Text;
-  /** Columns of the table alternative, with their headings. */
-  /** The table alternative's columns; `words`: what a code in that column says (the table shows the words). */
-  columns: readonly { field: string; label: Text; words?: Record<string, Text> }[];
+  /**
+   * The table alternative's columns; `words`: what a code in that column says (the table shows
+   * the words), or how to find it from the standards.
+   */
+  columns: readonly { field: string; label: Text; words?: Record<string, Text> | ((ctx: ChartContext) => Record<string, Text>) }[];
   /** A KPI tile: the field's value in the latest period, per municipality (Overblik). */
   kpi?: string;
   /**
@@ -156,9 +159,13 @@ const RULE_LABELS: Record<string, Text> = {
   action_plan: t('Handleplan', 'Action plan'), provider_approval: t('Godkendt leverandør', 'Approved provider'),
 };
 
+/** The evidence sheet's rule values (English in the report) in words of both languages. */
+const valueWords = ({ standards }: ChartContext): Record<string, Text> =>
+  Object.fromEntries(ruleValues(standards.values()).map((v) => [v.en, t(v.da, v.en)]));
+
 /** A Vega expression giving the words for a field's code (the code itself if it has none). */
 const labelOf = (labels: Record<string, Text>, field: string, lang: Lang): string =>
-  `{${Object.entries(labels).map(([k, v]) => `'${k}': '${v[lang].replaceAll("'", "\\'")}'`).join(', ')}}[datum.${field}] || datum.${field}`;
+  `{${Object.entries(labels).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v[lang])}`).join(', ')}}[datum.${field}] || datum.${field}`;
 
 /** The VUM level axis: cases with no assessment come as null, labelled in words. */
 const levelAxis = (lang: Lang) => ({ labelAngle: 0, labelExpr: `datum.label === 'null' ? '${t('ingen VUM', 'no VUM')[lang]}' : datum.label` });
@@ -563,25 +570,29 @@ export const PAGES: readonly Page[] = [
         ),
         columns: [
           col('municipality', 'Kommune', 'Municipality'), { ...col('rule', 'Regel', 'Rule'), words: RULE_LABELS }, col('standardVersion', 'Version', 'Version'),
-          col('value', 'Værdi', 'Value'), col('wording', 'Ordlyd (fra standarden)', 'Wording (from the standard)'),
+          { ...col('value', 'Værdi', 'Value'), words: valueWords }, col('wording', 'Ordlyd (fra standarden)', 'Wording (from the standard)'),
           col('inForceBase', 'Sager mens gældende', 'Cases while in force'), col('inForcePct', 'Overholdt mens gældende (%)', 'Met while in force (%)'),
           col('ifAppliedBase', 'Sager i perioden', 'Cases in the period'), col('ifAppliedPct', 'Overholdt med denne version (%)', 'Met under this version (%)'),
         ],
-        spec: (lang) => {
+        spec: (lang, ctx) => {
           const ruleLabel = labelOf(RULE_LABELS, 'rule', lang);
           const rule = { field: 'label', type: 'nominal' as const, title: t('Regel', 'Rule')[lang], sort: Object.values(RULE_LABELS).map((l) => l[lang]) };
           const version = { field: 'standardVersion', type: 'nominal' as const, title: t('Version', 'Version')[lang] };
           const share = t('Andel (%)', 'Share (%)')[lang];
           return {
             $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 360,
-            transform: [{ calculate: `datum.municipality + ' · ' + (${ruleLabel})`, as: 'label' }, { filter: 'datum.ifAppliedPct != null' }],
+            transform: [
+              { calculate: `datum.municipality + ' · ' + (${ruleLabel})`, as: 'label' },
+              { calculate: labelOf(valueWords(ctx), 'value', lang), as: 'valueText' },
+              { filter: 'datum.ifAppliedPct != null' },
+            ],
             encoding: { y: rule, yOffset: version, color: version },
             layer: [
               {
                 mark: 'bar',
                 encoding: {
                   x: { field: 'ifAppliedPct', type: 'quantitative', title: share, scale: { domain: [0, 100] } },
-                  tooltip: [{ field: rule.field, type: rule.type, title: rule.title }, version, { field: 'value', type: 'nominal', title: t('Værdi', 'Value')[lang] },
+                  tooltip: [{ field: rule.field, type: rule.type, title: rule.title }, version, { field: 'valueText', type: 'nominal', title: t('Værdi', 'Value')[lang] },
                     { field: 'ifAppliedPct', type: 'quantitative', title: t('Med denne version (%)', 'Under this version (%)')[lang], format: ',.1f' },
                     { field: 'inForcePct', type: 'quantitative', title: t('Mens gældende (%)', 'While in force (%)')[lang], format: ',.1f' }],
                 },

@@ -29,16 +29,17 @@ const query = (params: Record<string, string | undefined>): string =>
 export function renderDashboardPage(page: Page, { lang, filters, standards }: { lang: Lang; filters: Filters; standards: ReadonlyMap<string, Standard> }): string {
   const ui = UI[lang];
   const keep = { ...filters, lang: lang === 'en' ? 'en' : undefined };
+  const ctx = { standards, municipality: filters.municipality };
   const charts = page.charts.map((c) => {
     const { offer: _offer, ...reportFilters } = filters;
     const params = { ...c.params, ...reportFilters };
     return {
       id: c.id,
       url: `/api/reports/${c.report}?${query(params)}`,
-      spec: { ...drawnSpec(c, lang, { standards, municipality: filters.municipality }), description: c.description[lang], config: CHART_CONFIG },
+      spec: { ...drawnSpec(c, lang, ctx), description: c.description[lang], config: CHART_CONFIG },
       columns: c.columns.map((x) => ({
         field: x.field, label: x.label[lang],
-        ...(x.words ? { words: Object.fromEntries(Object.entries(x.words).map(([code, w]) => [code, w[lang]])) } : {}),
+        ...(x.words ? { words: Object.fromEntries(Object.entries(typeof x.words === 'function' ? x.words(ctx) : x.words).map(([code, w]) => [code, w[lang]])) } : {}),
       })),
       kpi: c.kpi,
       kpiRatio: c.kpiRatio,

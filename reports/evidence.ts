@@ -21,9 +21,15 @@ export const EVIDENCE_RULES = [
 ] as const;
 export type EvidenceRule = (typeof EVIDENCE_RULES)[number];
 
+/** A rule's value in words: `en` is the report's (language-neutral) value, `da` the dashboards' Danish. */
+export interface RuleValue {
+  en: string;
+  da: string;
+}
+
 interface RuleDef {
-  /** The rule's value in a version, language-neutral; null: the version has no such rule. */
-  value(v: StandardVersion): string | null;
+  /** The rule's value in a version; null: the version has no such rule. */
+  value(v: StandardVersion): RuleValue | null;
   /** What the percentage counts (the base is the count in `…Base`). */
   measure: string;
   /** Clauses of `source` that state the rule: Danish wording first, the note's English as a fallback. */
@@ -32,42 +38,45 @@ interface RuleDef {
 
 const RULES: Readonly<Record<EvidenceRule, RuleDef>> = {
   processing_deadline: {
-    value: (v) => (v.processingDeadlineWeeks === null ? null : `${v.processingDeadlineWeeks} weeks`),
+    value: (v) => (v.processingDeadlineWeeks === null ? null : { en: `${v.processingDeadlineWeeks} weeks`, da: `${v.processingDeadlineWeeks} uger` }),
     measure: 'decisions in the period decided within the deadline (base: decisions)',
     wording: { da: /uger/, en: /processing deadline/i, not: /klage|modtaget afgørelsen/i },
   },
   days_per_week: {
-    value: (v) => `${v.daysPerWeek.min}–${v.daysPerWeek.max} days`,
+    value: (v) => ({ en: `${v.daysPerWeek.min}–${v.daysPerWeek.max} days`, da: `${v.daysPerWeek.min}–${v.daysPerWeek.max} dage` }),
     measure: 'grants in effect on the snapshot date within the days-per-week range (base: grants in effect)',
     wording: { da: /dage/, en: /days per week/i },
   },
   follow_up_interval: {
-    value: (v) => `${v.followUpMonths} months`,
+    value: (v) => ({ en: `${v.followUpMonths} months`, da: `${v.followUpMonths} måneder` }),
     measure: 'follow-ups held in the period that were on time (base: follow-ups held)',
     wording: { da: /følge|opfølgning/i, en: /follow/i },
   },
   complaint_forwarding: {
-    value: (v) => `${v.forwardWithinDays} days`,
+    value: (v) => ({ en: `${v.forwardWithinDays} days`, da: `${v.forwardWithinDays} dage` }),
     measure: 'complaints reassessed partly or not in the citizen’s favour that were forwarded in time (base: those complaints)',
     wording: { da: /ankestyrelsen|videresend/i, en: /complaint/i },
   },
   target_group_age: {
-    value: (v) => `from ${v.targetGroup.minAge} years${v.targetGroup.maxAgeIsPensionAge ? ', below pension age' : ''}`,
+    value: ({ targetGroup: g }) => ({
+      en: `from ${g.minAge} years${g.maxAgeIsPensionAge ? ', below pension age' : ''}`,
+      da: `fra ${g.minAge} år${g.maxAgeIsPensionAge ? ', under folkepensionsalderen' : ''}`,
+    }),
     measure: 'grants decided in the period to citizens inside the age limits (base: grants)',
     wording: { da: /\d+\s*år\b|folkepension/i, en: /\bage\b/i },
   },
   target_group_function_level: {
-    value: (v) => (v.targetGroup.minFunctionLevel === null ? null : `VUM level ${v.targetGroup.minFunctionLevel} or higher`),
+    value: ({ targetGroup: g }) => (g.minFunctionLevel === null ? null : { en: `VUM level ${g.minFunctionLevel} or higher`, da: `VUM-gruppe ${g.minFunctionLevel} eller højere` }),
     measure: 'grants decided in the period at or above the function level (base: grants)',
     wording: { da: /gruppe\s*\d|VUM/, en: /VUM|function level/i },
   },
   action_plan: {
-    value: (v) => (v.actionPlanRequired ? 'required' : null),
+    value: (v) => (v.actionPlanRequired ? { en: 'required', da: 'påkrævet' } : null),
     measure: 'grants decided in the period with an action plan offered within 30 days (base: grants)',
     wording: { da: /handleplan/i, en: /action plan/i },
   },
   provider_approval: {
-    value: (v) => (v.providersMustBeApproved ? 'approved by Socialtilsynet and listed on Tilbudsportalen' : null),
+    value: (v) => (v.providersMustBeApproved ? { en: 'approved by Socialtilsynet and listed on Tilbudsportalen', da: 'godkendt af Socialtilsynet og opført på Tilbudsportalen' } : null),
     measure: 'grants decided in the period at approved and listed providers (base: grants)',
     wording: { da: /godkendt|tilbudsportal|socialtilsyn/i, en: /approv/i },
   },
@@ -117,6 +126,10 @@ export function sourceClauses(source: string): string[] {
   push(source.length);
   return clauses;
 }
+
+/** Every value the evidence sheet gives a rule in the standards' versions, in both languages. */
+export const ruleValues = (standards: Iterable<Standard>): RuleValue[] =>
+  [...standards].flatMap((s) => s.versions.flatMap((v) => EVIDENCE_RULES.map((rule) => RULES[rule].value(v)).filter((x) => x !== null)));
 
 const quotes = (clause: string): string => [...clause.matchAll(/"([^"]*)"/g)].map((m) => m[1]).join(' ');
 
@@ -314,7 +327,7 @@ export async function standardEvidence(conn: DuckDBConnection, params: ReportPar
     });
     for (const rule of EVIDENCE_RULES) {
       for (const { v, ifApplied, inForce } of figures) {
-        const value = RULES[rule].value(v);
+        const value = RULES[rule].value(v)?.en ?? null;
         rows.push({
           municipality: code,
           rule,

@@ -6,6 +6,7 @@ import { View, parse } from 'vega';
 import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { CHART_CONFIG, PAGES, drawnSpec } from '../dashboards/charts.ts';
+import { renderDashboardPage } from '../dashboards/dashboardPage.ts';
 import { findReport } from '../reports/catalogue.ts';
 import { loadStandards } from '../schemas/standard.ts';
 
@@ -215,6 +216,33 @@ describe('dashboard charts', () => {
     const { texts } = await draw('follow-up-overdue', 'da', rows);
     const ticks = texts.filter((x) => /^\d+([.,]\d+)?$/.test(x) && x !== '265');
     expect(ticks).toEqual(['0', '1', '2', '3', '4']);
+  });
+
+  it('the evidence sheet gives each rule value in the page’s language, in the table and the tooltip', async () => {
+    // The report's values are English; Lejre's standards hold 20 and 12 weeks, VUM group 3.
+    const rows = [
+      { municipality: '350', rule: 'processing_deadline', standardVersion: 'lejre-old', value: '20 weeks', ifAppliedPct: 90, inForcePct: 93 },
+      { municipality: '350', rule: 'target_group_function_level', standardVersion: 'lejre-2021', value: 'VUM level 3 or higher', ifAppliedPct: 87, inForcePct: 95 },
+      { municipality: '265', rule: 'target_group_age', standardVersion: 'roskilde', value: 'from 18 years, below pension age', ifAppliedPct: 97, inForcePct: 97 },
+    ];
+    const expected = {
+      da: ['20 uger', 'VUM-gruppe 3 eller højere', 'fra 18 år, under folkepensionsalderen'],
+      en: ['20 weeks', 'VUM level 3 or higher', 'from 18 years, below pension age'],
+    };
+    const page = PAGES.find((p) => p.id === 'kvalitetsstandard')!;
+    for (const lang of ['da', 'en'] as const) {
+      const { view } = await draw('evidence', lang, rows);
+      const tips = marks(view, 'rect').flatMap((m) => m.items.map((i) => (i as { tooltip?: Record<string, string> }).tooltip)).filter((x) => x !== undefined)
+        .map((x) => x[lang === 'da' ? 'Værdi' : 'Value']);
+      expect(tips.sort(), lang).toEqual([...expected[lang]].sort());
+      // the table alternative: the page's words for the value column
+      const html = renderDashboardPage(page, { lang, filters: {}, standards });
+      const config = JSON.parse(/<script type="application\/json" id="sel104-charts">(.*?)<\/script>/s.exec(html)![1]!) as
+        { charts: { id: string; columns: { field: string; words?: Record<string, string> }[] }[] };
+      const words = config.charts.find((c) => c.id === 'evidence')!.columns.find((c) => c.field === 'value')!.words!;
+      expect(rows.map((r) => words[r.value]), lang).toEqual(expected[lang]);
+      expect(words['12 weeks'], lang).toBe(lang === 'da' ? '12 uger' : '12 weeks');
+    }
   });
 
   for (const { page, chart } of charts) {
