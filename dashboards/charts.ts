@@ -167,6 +167,10 @@ const valueWords = ({ standards }: ChartContext): Record<string, Text> =>
 const labelOf = (labels: Record<string, Text>, field: string, lang: Lang): string =>
   `{${Object.entries(labels).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v[lang])}`).join(', ')}}[datum.${field}] || datum.${field}`;
 
+/** A time axis's ticks (a Vega expression on the x scale): months over up to a year, quarters up to two, else years. */
+const DAY_MS = 24 * 3600 * 1000;
+const TICKS_BY_SPAN = `span(domain('x')) <= ${366 * DAY_MS} ? {interval: 'month', step: 1} : span(domain('x')) <= ${2 * 366 * DAY_MS} ? {interval: 'month', step: 3} : {interval: 'year', step: 1}`;
+
 /** The VUM level axis: cases with no assessment come as null, labelled in words. */
 const levelAxis = (lang: Lang) => ({ labelAngle: 0, labelExpr: `datum.label === 'null' ? '${t('ingen VUM', 'no VUM')[lang]}' : datum.label` });
 
@@ -456,13 +460,22 @@ export const PAGES: readonly Page[] = [
         spec: (lang) => {
           const offer = { field: 'offerId', type: 'nominal' as const, title: t('Tilbud', 'Offer')[lang] };
           const month = { field: 'period', type: 'ordinal' as const, title: L.month[lang] };
+          // the columns on a time axis (in UTC, as the period names it): ticks at the years or
+          // months that fit, where a label per month would crowd 84 of them
+          const monthStart = { field: 'monthStart', type: 'temporal' as const, scale: { type: 'utc' as const }, title: L.month[lang] };
           const rate = { field: 'absenceRatePct', type: 'quantitative' as const, title: t('Fravær (%)', 'Absence (%)')[lang] };
           return {
             $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: { step: 16 }, mark: 'rect',
             // a month without planned days has no rate: no cell
-            transform: [{ filter: 'datum.plannedDays > 0' }],
+            transform: [
+              { filter: 'datum.plannedDays > 0' },
+              { calculate: "toDate(datum.period + '-01')", as: 'monthStart' },
+              { calculate: 'utc(utcyear(datum.monthStart), utcmonth(datum.monthStart) + 1, 1)', as: 'monthEnd' },
+            ],
             encoding: {
-              x: month,
+              // ticks at month starts: every month over a year or less, every quarter over two, else every year
+              x: { ...monthStart, axis: { labelAngle: 0, tickCount: { expr: `${TICKS_BY_SPAN}` } } },
+              x2: { field: 'monthEnd' },
               y: offer,
               color: { ...rate, scale: { scheme: 'orangered', domain: [0, 40], clamp: true } },
               tooltip: [offer, month, { field: 'plannedDays', type: 'quantitative', title: t('Planlagte dage', 'Planned days')[lang], format: ',d' },

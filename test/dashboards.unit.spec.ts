@@ -188,7 +188,12 @@ describe('dashboard charts', () => {
     const { texts, view } = await draw('absence', 'da', rows);
     const cells = marks(view, 'rect').flatMap((m) => m.items).filter((i) => i.datum?.offerId !== undefined);
     expect(cells.map((c) => [c.datum!.offerId, c.datum!.period])).toEqual([['265-o-a', '2024-01'], ['265-o-b', '2024-02']]);
-    for (const x of ['2024-01', '2024-02', '265-o-a', '265-o-b', 'Måned', 'Tilbud']) expect(texts).toContain(x);
+    // on a time axis: February's cell starts where January's ends, each as wide as its month (31 : 29 days)
+    const [jan, feb] = cells as unknown as { x: number; width: number }[];
+    expect(feb!.x).toBeCloseTo(jan!.x + jan!.width, 6);
+    expect(jan!.width / feb!.width).toBeCloseTo(31 / 29, 6);
+    for (const x of ['265-o-a', '265-o-b', 'Måned', 'Tilbud']) expect(texts).toContain(x);
+    expect(texts.some((x) => x.includes('2024')), texts.join('|')).toBe(true);
   });
 
   it('a municipality has one colour on every chart, whoever else is in the rows or the filter', async () => {
