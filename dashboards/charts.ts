@@ -237,6 +237,65 @@ const folded = (fields: readonly { field: string; label: Text }[], lang: Lang, r
   },
 });
 
+/** Where the §82a cohort went, in the report's order (domain.md metric 9). */
+const MIGRATION_STEPS = [
+  { field: 'continuedUnder82a', label: t('Fortsat under § 82a', 'Continued under § 82a') },
+  { field: 'movedTo104', label: t('Andet § 104-tilbud', 'Another § 104 offer') },
+  { field: 'ended', label: t('Stoppet', 'Ended') },
+  { field: 'stillRecordedAs104', label: t('Stadig registreret § 104', 'Still recorded § 104') },
+] as const;
+
+/**
+ * The §82a migration as a flow: per offer and date of the change, one bar of the whole cohort split
+ * into where its citizens went, with the median gap (days without service between the last §104
+ * day and the next start) under the offer's name.
+ */
+const migrationFlow = (lang: Lang): TopLevelSpec => {
+  const days = t('dage', 'days')[lang];
+  const gap = t('median pause', 'median gap')[lang];
+  const step = { field: 'stepLabel', type: 'nominal' as const, title: t('Forløb', 'Outcome')[lang], sort: MIGRATION_STEPS.map((f) => f.label[lang]), legend: { labelLimit: 240 } };
+  return {
+    $schema: SCHEMA,
+    data: { name: 'rows' },
+    width: 'container',
+    height: { step: 56 },
+    transform: [
+      // "265-o-x · 1. jan. 2024|median pause 3 dage": two lines on the axis
+      { calculate: "utcFormat(toDate(datum.effectiveDate), '%-d. %b %Y')", as: 'changedOn' },
+      { calculate: `datum.offerId + ' · ' + datum.changedOn + (datum.medianGapDays == null ? '' : '|${gap} ' + format(datum.medianGapDays, ',d') + ' ${days}')`, as: 'change' },
+      { fold: MIGRATION_STEPS.map((f) => f.field), as: ['step', 'count'] },
+      { calculate: labelOf(Object.fromEntries(MIGRATION_STEPS.map((f) => [f.field, f.label])), 'step', lang), as: 'stepLabel' },
+      { calculate: `indexof(${JSON.stringify(MIGRATION_STEPS.map((f) => f.field))}, datum.step)`, as: 'stepOrder' },
+      { calculate: 'datum.cohort > 0 ? datum.count / datum.cohort : null', as: 'share' },
+      { stack: 'count', groupby: ['change'], sort: [{ field: 'stepOrder' }], as: ['from', 'to'] },
+      // the share written in its segment where it has room (a tenth of the cohort or more)
+      { calculate: "datum.share >= 0.1 ? format(100 * datum.share, ',.0f') + ' %' : ''", as: 'shareText' },
+      { calculate: '(datum.from + datum.to) / 2', as: 'middle' },
+    ],
+    encoding: {
+      y: { field: 'change', type: 'nominal', title: null, axis: { labelExpr: "split(datum.value, '|')", labelLimit: 320 } },
+      tooltip: [
+        { field: 'offerId', type: 'nominal', title: t('Tilbud', 'Offer')[lang] },
+        { field: 'changedOn', type: 'nominal', title: t('Skiftedato', 'Date of the change')[lang] },
+        { field: 'stepLabel', type: 'nominal', title: step.title },
+        { field: 'count', type: 'quantitative', title: t('Borgere', 'Citizens')[lang], format: ',d' },
+        { field: 'share', type: 'quantitative', title: t('Andel af kohorten', 'Share of the cohort')[lang], format: '.1%' },
+        { field: 'medianGapDays', type: 'quantitative', title: t('Median pause (dage)', 'Median gap (days)')[lang], format: ',d' },
+      ],
+    },
+    layer: [
+      {
+        mark: 'bar',
+        encoding: { x: { field: 'from', type: 'quantitative', axis: countAxis, title: t('Borgere', 'Citizens')[lang] }, x2: { field: 'to' }, color: step },
+      },
+      {
+        mark: { type: 'text', color: 'white', fontWeight: 'bold' },
+        encoding: { x: { field: 'middle', type: 'quantitative' }, text: { field: 'shareText' } },
+      },
+    ],
+  } as TopLevelSpec;
+};
+
 /** The revision evidence: share decided within w weeks, with every deadline of the standards as a rule. */
 const curve = (lang: Lang, { standards }: ChartContext): TopLevelSpec => {
   const deadlines = [...standards.values()].flatMap((s) =>
@@ -541,12 +600,7 @@ export const PAGES: readonly Page[] = [
         title: t('Borgere i tilbud, der skiftede fra § 104 til § 82a', 'Citizens in offers that moved from § 104 to § 82a'),
         description: t('Borgere hvis § 104-tilbud var i kraft dagen før skiftet: fortsat under § 82a (uden klageadgang), flyttet til et andet § 104-tilbud, stoppet, eller stadig registreret under § 104.', 'Citizens whose § 104 service was in effect the day before the change: continued under § 82a (no appeal route), moved to another § 104 offer, ended, or still recorded under § 104.'),
         columns: [col('municipality', 'Kommune', 'Municipality'), col('offerId', 'Tilbud', 'Offer'), col('effectiveDate', 'Skiftedato', 'Effective date'), col('cohort', 'Borgere', 'Citizens'), col('continuedUnder82a', 'Fortsat § 82a', 'Continued § 82a'), col('movedTo104', 'Andet § 104', 'Other § 104'), col('ended', 'Stoppet', 'Ended'), col('stillRecordedAs104', 'Stadig § 104', 'Still § 104'), col('medianGapDays', 'Median pause (dage)', 'Median gap (days)'), col('lostAppealRoute', 'Mistet klageadgang', 'Lost appeal route')],
-        spec: (lang) => folded([
-          { field: 'continuedUnder82a', label: t('Fortsat under § 82a', 'Continued under § 82a') },
-          { field: 'movedTo104', label: t('Andet § 104-tilbud', 'Another § 104 offer') },
-          { field: 'ended', label: t('Stoppet', 'Ended') },
-          { field: 'stillRecordedAs104', label: t('Stadig registreret § 104', 'Still recorded § 104') },
-        ], lang, { field: 'offerId', label: t('Tilbud', 'Offer') }, t('Borgere', 'Citizens')),
+        spec: (lang) => migrationFlow(lang),
       },
     ],
   },

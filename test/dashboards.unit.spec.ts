@@ -124,7 +124,8 @@ describe('dashboard charts', () => {
     const { spec } = compile({ ...chart.spec(lang, { standards }), width: 400, datasets: { rows }, config: CHART_CONFIG } as never);
     const view = new View(parse(spec), { renderer: 'none' });
     const svg = await view.toSVG();
-    return { svg, texts: [...svg.matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]!), view };
+    // (a label of several lines is a text of tspans)
+    return { svg, texts: [...svg.matchAll(/>([^<>]+)<\/(?:text|tspan)>/g)].map((m) => m[1]!), view };
   };
   /** The marks of a type (rect, line, symbol …) Vega drew with at least one item: a line is one mark. */
   const marks = (view: View, marktype: string): { items: { datum?: Record<string, unknown> }[] }[] => {
@@ -221,6 +222,32 @@ describe('dashboard charts', () => {
     const { texts } = await draw('follow-up-overdue', 'da', rows);
     const ticks = texts.filter((x) => /^\d+([.,]\d+)?$/.test(x) && x !== '265');
     expect(ticks).toEqual(['0', '1', '2', '3', '4']);
+  });
+
+  it('§82a: one bar per change splits the cohort where it went, in order, with the median gap under the offer', async () => {
+    const rows = [
+      { municipality: '265', offerId: '265-o-x', effectiveDate: '2024-01-01', cohort: 10, continuedUnder82a: 6, movedTo104: 2, ended: 1, stillRecordedAs104: 1, medianGapDays: 3, lostAppealRoute: 6 },
+      { municipality: '265', offerId: '265-o-y', effectiveDate: '2024-07-01', cohort: 4, continuedUnder82a: 0, movedTo104: 0, ended: 4, stillRecordedAs104: 0, medianGapDays: null, lostAppealRoute: 0 },
+    ];
+    const { texts, view } = await draw('migration', 'da', rows);
+    const bars = marks(view, 'rect').flatMap((m) => m.items as unknown as { x: number; y: number; width: number; datum: Record<string, unknown> }[])
+      .filter((i) => i.datum?.offerId === '265-o-x' && i.width > 0)
+      .sort((a, b) => a.x - b.x);
+    // left to right: continued 6, moved 2, ended 1, still recorded 1 — widths 6 : 2 : 1 : 1, end to end
+    expect(bars.map((b) => b.datum.step)).toEqual(['continuedUnder82a', 'movedTo104', 'ended', 'stillRecordedAs104']);
+    expect(bars.map((b) => b.width / bars[2]!.width)).toEqual([6, 2, 1, 1].map((n) => expect.closeTo(n, 6)));
+    for (let i = 1; i < bars.length; i++) expect(bars[i]!.x).toBeCloseTo(bars[i - 1]!.x + bars[i - 1]!.width, 6);
+    expect(new Set(bars.map((b) => b.y)).size).toBe(1);
+    const tooltip = (bars[0] as unknown as { tooltip: Record<string, string> }).tooltip;
+    expect(tooltip['Andel af kohorten']).toBe('60.0%');
+    // the shares in their segments: 60 % and 20 %; the tenths of ended and still recorded too; 265-o-y all ended
+    expect(texts.filter((x) => x.endsWith(' %'))).toEqual(['60 %', '20 %', '10 %', '10 %', '100 %']);
+    // the axis: offer and date on one line, the median gap on the next; no gap line without a gap
+    expect(texts).toContain('265-o-x · 1. Jan 2024');
+    expect(texts).toContain('median pause 3 dage');
+    expect(texts).toContain('265-o-y · 1. Jul 2024');
+    expect(texts.filter((x) => x.startsWith('median pause'))).toHaveLength(1);
+    for (const w of ['Fortsat under § 82a', 'Andet § 104-tilbud', 'Stoppet', 'Stadig registreret § 104']) expect(texts).toContain(w);
   });
 
   it('the evidence sheet gives each rule value in the page’s language, in the table and the tooltip', async () => {
