@@ -12,9 +12,9 @@ export interface Filters {
 }
 
 const UI = {
-  da: { locale: 'da-DK', offer: 'Tilbud', latest: 'Seneste periode', pipeline: 'Pipeline: logposition {log}, projektion {projection}, efterslæb {lag} hændelser', home: 'Overblik over data', municipality: 'Kommune', all: 'Alle', from: 'Fra', to: 'Til', on: 'Opgjort pr.', apply: 'Vis', table: 'Vis som tabel', csv: 'Hent CSV', other: 'English', loading: 'Henter …',
+  da: { locale: 'da-DK', offer: 'Tilbud', latest: 'Seneste periode', pipeline: 'Pipeline: logposition {log}, projektion {projection}, efterslæb {lag} hændelser', home: 'Overblik over data', municipality: 'Kommune', all: 'Alle', from: 'Fra', to: 'Til', on: 'Opgjort pr.', apply: 'Vis', table: 'Vis som tabel', csv: 'Hent CSV', other: 'English', loading: 'Henter …', empty: 'Ingen data for de valgte filtre.',
     embed: { CLICK_TO_VIEW_ACTIONS: 'Gem diagrammet som billede', SVG_ACTION: 'Gem som SVG', PNG_ACTION: 'Gem som PNG' } },
-  en: { locale: 'en-GB', offer: 'Offer', latest: 'Latest period', pipeline: 'Pipeline: log position {log}, projection {projection}, lag {lag} events', home: 'Data overview', municipality: 'Municipality', all: 'All', from: 'From', to: 'To', on: 'As on', apply: 'Show', table: 'Show as a table', csv: 'Download CSV', other: 'Dansk', loading: 'Loading …',
+  en: { locale: 'en-GB', offer: 'Offer', latest: 'Latest period', pipeline: 'Pipeline: log position {log}, projection {projection}, lag {lag} events', home: 'Data overview', municipality: 'Municipality', all: 'All', from: 'From', to: 'To', on: 'As on', apply: 'Show', table: 'Show as a table', csv: 'Download CSV', other: 'Dansk', loading: 'Loading …', empty: 'No data for the chosen filters.',
     embed: { CLICK_TO_VIEW_ACTIONS: 'Save the chart as an image', SVG_ACTION: 'Save as SVG', PNG_ACTION: 'Save as PNG' } },
 } as const;
 
@@ -72,7 +72,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards }: { 
     nav a { margin-right: .8rem; } nav a[aria-current] { font-weight: bold; }
     form { margin: 1rem 0; display: flex; gap: .8rem; flex-wrap: wrap; align-items: end; }
     .kpi { font-size: 1.6rem; font-weight: 600; margin: .3rem 0; } .kpi small { font-size: .8rem; font-weight: normal; color: #555; }
-    .chart { margin: 1.5rem 0; } .vis { width: 100%; min-height: 240px; } .desc { color: #444; margin: .2rem 0; }
+    .chart { margin: 1.5rem 0; } .vis { width: 100%; min-height: 240px; } .vis.empty { min-height: 0; color: #555; font-style: italic; } .desc { color: #444; margin: .2rem 0; }
     table { border-collapse: collapse; } td, th { padding: .2rem .6rem; border-bottom: 1px solid #ddd; } td.num { text-align: right; }
   </style>
   <script src="/vendor/vega.min.js" defer></script>
@@ -101,7 +101,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards }: { 
   <main>
     ${page.id === 'datakvalitet' ? `<p id="pipeline" data-template="${esc(ui.pipeline)}"></p>` : ''}${sections}
   </main>
-  <script type="application/json" id="sel104-charts">${JSON.stringify({ locale: ui.locale, latest: ui.latest, embed: ui.embed, offer: filters.offer ?? null, municipalities, charts }).replace(/</g, '\\u003c')}</script>
+  <script type="application/json" id="sel104-charts">${JSON.stringify({ locale: ui.locale, latest: ui.latest, empty: ui.empty, embed: ui.embed, offer: filters.offer ?? null, municipalities, charts }).replace(/</g, '\\u003c')}</script>
 </body>
 </html>
 `;

@@ -101,6 +101,13 @@
       const rows = config.offer ? all.filter((r) => !('offerId' in r) || r.offerId === config.offer) : all;
       if (chart.kpi) showKpi(chart, rows);
       fillTable(document.getElementById(chart.id + '-table'), chart.columns, rows);
+      if (rows.length === 0) {
+        // an empty frame with axes would look like a chart that failed to draw
+        target.textContent = config.empty;
+        target.dataset.rendered = '0';
+        target.classList.add('empty');
+        return;
+      }
       // Every layer names its data `rows`; datasets fills that name once for the whole spec.
       const spec = Object.assign({}, chart.spec, { datasets: { rows: rows } });
       await vegaEmbed(target, spec, {
