@@ -150,6 +150,27 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
     }
   }, 60_000);
 
+  it('tables write dates as the page’s language does (05.03.2024 / 05/03/2024); the CSV keeps ISO dates', async () => {
+    const query = 'on=2024-11-30';
+    const rows = await (await fetch(`${base}/api/reports/open-applications?${query}`)).json() as { receivedOn: string }[];
+    expect(rows.length).toBeGreaterThan(0);
+    const iso = rows.map((r) => r.receivedOn);
+    const [y, m, d] = iso[0]!.split('-');
+    for (const [lang, expected] of [['da', `${d}.${m}.${y}`], ['en', `${d}/${m}/${y}`]] as const) {
+      const { page } = await open(`/dashboards/sagsbehandlingstid?${query}${lang === 'en' ? '&lang=en' : ''}`);
+      try {
+        const shown = await page.locator('#worklist-table tbody tr td:nth-child(3)').allTextContents();
+        expect(shown.length, lang).toBe(rows.length);
+        expect(shown[0], lang).toBe(expected);
+        expect(shown.every((x) => (lang === 'da' ? /^\d{2}\.\d{2}\.\d{4}$/ : /^\d{2}\/\d{2}\/\d{4}$/).test(x)), lang).toBe(true);
+      } finally {
+        await page.close();
+      }
+    }
+    const csv = await (await fetch(`${base}/api/reports/open-applications?${query}&format=csv`)).text();
+    expect(csv).toContain(iso[0]);
+  }, 60_000);
+
   it('changing the filters in the form changes the URL and what the charts draw', async () => {
     const { page, errors } = await open('/dashboards/overblik?on=2024-12-31&from=2022-01-01&to=2024-12-31');
     const column = (table: string, n: number) => page.locator(`#${table}-table tbody tr td:nth-child(${n})`).allTextContents();

@@ -15,8 +15,11 @@
         shortMonths: ['jan', 'feb', 'mar', 'apr', 'maj', 'jun', 'jul', 'aug', 'sep', 'okt', 'nov', 'dec'],
       }
     : undefined;
+  // a date as the page's language writes it: 05.03.2024 (da), 05/03/2024 (en-GB); the CSV keeps ISO dates
+  const dates = new Intl.DateTimeFormat(config.locale, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' });
   const cell = (field, value) => {
     if (value === null || value === undefined) return '–';
+    if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return dates.format(new Date(value + 'T00:00:00Z'));
     if (typeof value === 'number') return /Pct$/.test(field) ? percent.format(value) : numbers.format(value);
     if (Array.isArray(value)) return value.join(', ');
     return String(value);
