@@ -261,7 +261,7 @@ const migrationFlow = (lang: Lang): TopLevelSpec => {
     height: { step: 56 },
     transform: [
       // "265-o-x · 1. jan. 2024|median pause 3 dage": two lines on the axis
-      { calculate: "utcFormat(toDate(datum.effectiveDate), '%-d. %b %Y')", as: 'changedOn' },
+      { calculate: `utcFormat(toDate(datum.effectiveDate), '${lang === 'da' ? '%-d. %b %Y' : '%-d %b %Y'}')`, as: 'changedOn' },
       { calculate: `datum.offerId + ' · ' + datum.changedOn + (datum.medianGapDays == null ? '' : '|${gap} ' + format(datum.medianGapDays, ',d') + ' ${days}')`, as: 'change' },
       { fold: MIGRATION_STEPS.map((f) => f.field), as: ['step', 'count'] },
       { calculate: labelOf(Object.fromEntries(MIGRATION_STEPS.map((f) => [f.field, f.label])), 'step', lang), as: 'stepLabel' },
