@@ -269,7 +269,7 @@ const migrationFlow = (lang: Lang): TopLevelSpec => {
       { calculate: 'datum.cohort > 0 ? datum.count / datum.cohort : null', as: 'share' },
       { stack: 'count', groupby: ['change'], sort: [{ field: 'stepOrder' }], as: ['from', 'to'] },
       // the share written in its segment where it has room (a tenth of the cohort or more)
-      { calculate: "datum.share >= 0.1 ? format(100 * datum.share, ',.0f') + ' %' : ''", as: 'shareText' },
+      { calculate: `datum.share >= 0.1 ? format(100 * datum.share, ',.0f') + '${lang === 'da' ? ' %' : '%'}' : ''`, as: 'shareText' },
       { calculate: '(datum.from + datum.to) / 2', as: 'middle' },
     ],
     encoding: {

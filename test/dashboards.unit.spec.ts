@@ -247,7 +247,7 @@ describe('dashboard charts', () => {
     expect(texts).toContain('median pause 3 dage');
     expect(texts).toContain('265-o-y · 1. Jul 2024');
     expect(texts.filter((x) => x.startsWith('median pause'))).toHaveLength(1);
-    expect((await draw('migration', 'en', rows)).texts).toEqual(expect.arrayContaining(['265-o-x · 1 Jan 2024', 'median gap 3 days']));
+    expect((await draw('migration', 'en', rows)).texts).toEqual(expect.arrayContaining(['265-o-x · 1 Jan 2024', 'median gap 3 days', '60%']));
     for (const w of ['Fortsat under § 82a', 'Andet § 104-tilbud', 'Stoppet', 'Stadig registreret § 104']) expect(texts).toContain(w);
   });
 
