@@ -148,6 +148,14 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
     } finally {
       await en.page.close();
     }
+    // percentages in English: a decimal point and "%" with no space (Danish: "86,7 %", the filter test)
+    const enAll = await open('/dashboards/overblik?lang=en&on=2024-12-31');
+    try {
+      const tile = await enAll.page.locator('#compliance-kpi').textContent();
+      expect(tile).toMatch(/Lejre \(350\): \d+\.\d%( |$)/);
+    } finally {
+      await enAll.page.close();
+    }
   }, 60_000);
 
   it('tables write dates as the page’s language does (05.03.2024 / 05/03/2024); the CSV keeps ISO dates', async () => {

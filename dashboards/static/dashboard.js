@@ -60,7 +60,7 @@
       const value = kpiValue(chart, rs);
       const span = document.createElement('span');
       const name = config.municipalities[code] ? config.municipalities[code] + ' (' + code + ')' : code;
-      span.textContent = (i > 0 ? ' · ' : '') + name + ': ' + cell(chart.kpi, value) + (value !== null && /Pct$/.test(chart.kpi) ? ' %' : '');
+      span.textContent = (i > 0 ? ' · ' : '') + name + ': ' + cell(chart.kpi, value) + (value !== null && /Pct$/.test(chart.kpi) ? (danish ? ' %' : '%') : '');
       tile.appendChild(span);
     });
     const small = document.createElement('small');
