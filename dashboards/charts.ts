@@ -484,7 +484,7 @@ export const PAGES: readonly Page[] = [
       {
         id: 'worklist', report: 'open-applications', tableOpen: true,
         title: t('Arbejdsliste: åbne ansøgninger', 'Work list: open applications'),
-        description: t('Åbne ansøgninger på datoen efter status: i risiko (mindst 75 % af fristen brugt), overskredet, og overskredet uden at borgeren er orienteret. Tabellen viser sagerne, de ældste først.', 'Applications open on the date by status: at risk (at least 75 % of the deadline used), overdue, and overdue without the citizen being told. The table lists the cases, the oldest first.'),
+        description: t('Åbne ansøgninger på datoen efter status: i risiko (mindst 75 % af fristen brugt), overskredet, og overskredet uden at borgeren er orienteret. Tabellen viser sagerne, de ældste først.', 'Applications open on the date by status: at risk (at least 75% of the deadline used), overdue, and overdue without the citizen being told. The table lists the cases, the oldest first.'),
         columns: [col('municipality', 'Kommune', 'Municipality'), col('caseId', 'Sag', 'Case'), col('receivedOn', 'Modtaget', 'Received'), col('deadlineWeeks', 'Frist (uger)', 'Deadline (weeks)'), col('elapsedDays', 'Dage', 'Days'), { ...col('status', 'Status', 'Status'), words: STATUS_LABELS }, col('notifiedOn', 'Orienteret', 'Notified')],
         spec: (lang) => {
           const status = { field: 'label', type: 'nominal' as const, title: t('Status', 'Status')[lang], sort: Object.values(STATUS_LABELS).map((l) => l[lang]), axis: { labelLimit: 280 } };
@@ -513,7 +513,7 @@ export const PAGES: readonly Page[] = [
         title: t('Fravær pr. tilbud og måned', 'Absence by offer and month'),
         description: t(
           'Afbud og udeblivelser i procent af de planlagte dage, pr. tilbud (rækker) og måned (kolonner): jo mørkere felt, jo større fravær; 40 % og derover har den mørkeste farve. Måneder uden planlagte dage er tomme.',
-          'Cancellations and no-shows as a share of planned days, by offer (rows) and month (columns): the darker the cell, the higher the absence; 40 % and above take the darkest colour. Months without planned days are blank.',
+          'Cancellations and no-shows as a share of planned days, by offer (rows) and month (columns): the darker the cell, the higher the absence; 40% and above take the darkest colour. Months without planned days are blank.',
         ),
         columns: [col('period', 'Måned', 'Month'), col('municipality', 'Kommune', 'Municipality'), col('offerId', 'Tilbud', 'Offer'), col('plannedDays', 'Planlagte dage', 'Planned days'), col('cancelled', 'Afbud', 'Cancelled'), col('noShow', 'Udeblevet', 'No-show'), col('absenceRatePct', 'Fravær (%)', 'Absence (%)')],
         spec: (lang) => {
