@@ -21,7 +21,15 @@ export interface Chart {
    * The table alternative's columns; `words`: what a code in that column says (the table shows
    * the words), or how to find it from the standards.
    */
-  columns: readonly { field: string; label: Text; words?: Record<string, Text> | ((ctx: ChartContext) => Record<string, Text>) }[];
+  columns: readonly {
+    field: string; label: Text; words?: Record<string, Text> | ((ctx: ChartContext) => Record<string, Text>);
+    /**
+     * The evidence sheet's wording: the standard's Danish quotes with the notes about them in
+     * English. A Danish page shows the quotes only, and says so where the version has no such
+     * rule or the standard does not state it (the English page shows the notes).
+     */
+    quotes?: true;
+  }[];
   /** A KPI tile: the field's value in the latest period, per municipality (Overblik). */
   kpi?: string;
   /**
@@ -637,7 +645,7 @@ export const PAGES: readonly Page[] = [
         ),
         columns: [
           col('municipality', 'Kommune', 'Municipality'), { ...col('rule', 'Regel', 'Rule'), words: RULE_LABELS }, col('standardVersion', 'Version', 'Version'),
-          { ...col('value', 'Værdi', 'Value'), words: valueWords }, col('wording', 'Ordlyd (fra standarden)', 'Wording (from the standard)'),
+          { ...col('value', 'Værdi', 'Value'), words: valueWords }, { ...col('wording', 'Ordlyd (fra standarden)', 'Wording (from the standard)'), quotes: true },
           col('inForceBase', 'Sager mens gældende', 'Cases while in force'), col('inForcePct', 'Overholdt mens gældende (%)', 'Met while in force (%)'),
           col('ifAppliedBase', 'Sager i perioden', 'Cases in the period'), col('ifAppliedPct', 'Overholdt med denne version (%)', 'Met under this version (%)'),
         ],

@@ -179,6 +179,31 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
     expect(csv).toContain(iso[0]);
   }, 60_000);
 
+  it('Kvalitetsstandard: the Danish table quotes the standard without the English notes; the English one has the notes', async () => {
+    const wording = async (lang: 'da' | 'en') => {
+      const { page } = await open(`/dashboards/kvalitetsstandard?on=2024-12-31${lang === 'en' ? '&lang=en' : ''}`);
+      try {
+        const rows = await page.locator('#evidence-table tbody tr').evaluateAll((trs) =>
+          trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+        return new Map(rows.map((r) => [`${r[0]}/${r[2]}/${r[1]}`, r[4]!]));
+      } finally {
+        await page.close();
+      }
+    };
+    const da = await wording('da');
+    // standards/350.json: lejre-old's source reads §11: "Sagsbehandlingsfrist 20 uger".
+    expect(da.get('350/lejre-old/Sagsbehandlingsfrist')).toBe('§11: "Sagsbehandlingsfrist 20 uger"');
+    // §3 quotes the target group and adds the note "(no VUM level)": the quote stays, the note goes
+    expect(da.get('350/lejre-old/Målgruppe: alder')).toMatch(/^§3: "Målgruppen er borgere over 18 år, .*"$/);
+    // Roskilde has no deadline; its complaint deadlines follow the law, not the standard's text
+    expect(da.get('265/roskilde/Sagsbehandlingsfrist')).toBe('Ingen sådan regel i denne version.');
+    expect(da.get('265/roskilde/Videresendelse af klager')).toBe('Står ikke i standarden.');
+    for (const [key, text] of da) expect(text, key).not.toMatch(/[a-z][A-Z]|\bthe\b|\bno VUM\b/);
+    const en = await wording('en');
+    expect(en.get('265/roskilde/Processing deadline')).toMatch(/^The standard names no processing deadline/);
+    expect(en.get('350/lejre-old/Target group: age')).toContain('(no VUM level)');
+  }, 60_000);
+
   it('changing the filters in the form changes the URL and what the charts draw', async () => {
     const { page, errors } = await open('/dashboards/overblik?on=2024-12-31&from=2022-01-01&to=2024-12-31');
     const column = (table: string, n: number) => page.locator(`#${table}-table tbody tr td:nth-child(${n})`).allTextContents();

@@ -24,12 +24,26 @@
     if (Array.isArray(value)) return value.join(', ');
     return String(value);
   };
+  // The evidence sheet's wording on a Danish page: per clause, its section label and its quotes
+  // (the notes around them are English); where the version has no such rule, or no clause quotes
+  // the standard, say so.
+  function quoted(row, wording) {
+    if (row.value === null || row.value === undefined) return config.noRule;
+    const clauses = String(wording || '').split(' … ').map((clause) => {
+      const quotes = clause.match(/"[^"]*"/g);
+      if (!quotes) return null;
+      const label = /^(§\s?\d+(?:\/§\s?\d+)*:|[A-ZÆØÅ][a-zæøå]+:)/.exec(clause);
+      return (label ? label[1] + ' ' : '') + quotes.join(' … ');
+    }).filter(Boolean);
+    return clauses.length > 0 ? clauses.join(' … ') : config.notStated;
+  }
   function fillTable(table, columns, rows) {
     const head = '<thead><tr>' + columns.map((c) => '<th scope="col">' + c.label + '</th>').join('') + '</tr></thead>';
     const body = rows.map((r) => '<tr>' + columns.map((c) => {
       const numeric = typeof r[c.field] === 'number';
       const td = document.createElement('td');
-      td.textContent = c.words && c.words[r[c.field]] ? c.words[r[c.field]] : cell(c.field, r[c.field]);
+      td.textContent = c.quotes && danish ? quoted(r, r[c.field])
+        : c.words && c.words[r[c.field]] ? c.words[r[c.field]] : cell(c.field, r[c.field]);
       if (numeric) td.className = 'num';
       return td.outerHTML;
     }).join('') + '</tr>').join('');
