@@ -1,5 +1,6 @@
 import type { Standard } from '../schemas/standard.ts';
 import { CHART_CONFIG, PAGES, drawnSpec, type Lang, type Page } from './charts.ts';
+import { DEMO_NOTICE_CSS, demoNotice } from './demoNotice.ts';
 
 /** A dashboard page: navigation, the filters (kept in the URL), and each chart with its table and CSV link. */
 export interface Filters {
@@ -26,7 +27,7 @@ const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;',
 const query = (params: Record<string, string | undefined>): string =>
   new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')).toString();
 
-export function renderDashboardPage(page: Page, { lang, filters, standards }: { lang: Lang; filters: Filters; standards: ReadonlyMap<string, Standard> }): string {
+export function renderDashboardPage(page: Page, { lang, filters, standards, demo = false }: { lang: Lang; filters: Filters; standards: ReadonlyMap<string, Standard>; demo?: boolean }): string {
   const ui = UI[lang];
   const keep = { ...filters, lang: lang === 'en' ? 'en' : undefined };
   const ctx = { standards, municipality: filters.municipality };
@@ -74,6 +75,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards }: { 
     form { margin: 1rem 0; display: flex; gap: .8rem; flex-wrap: wrap; align-items: end; }
     .kpi { font-size: 1.6rem; font-weight: 600; margin: .3rem 0; } .kpi small { font-size: .8rem; font-weight: normal; color: #555; }
     .chart { margin: 1.5rem 0; } .vis { width: 100%; min-height: 240px; } .vis.empty { min-height: 0; color: #555; font-style: italic; } .desc { color: #444; margin: .2rem 0; }
+    ${DEMO_NOTICE_CSS}
     table { border-collapse: collapse; } td, th { padding: .2rem .6rem; border-bottom: 1px solid #ddd; } td.num { text-align: right; }
   </style>
   <script src="/vendor/vega.min.js" defer></script>
@@ -98,6 +100,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards }: { 
       ${lang === 'en' ? '<input type="hidden" name="lang" value="en">' : ''}
       <button type="submit">${ui.apply}</button>
     </form>
+    ${demo ? demoNotice(lang) : ''}
   </header>
   <main>
     ${page.id === 'datakvalitet' ? `<p id="pipeline" data-template="${esc(ui.pipeline)}"></p>` : ''}${sections}

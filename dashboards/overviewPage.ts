@@ -1,4 +1,5 @@
 import type { Standard } from '../schemas/standard.ts';
+import { DEMO_NOTICE_CSS, demoNotice } from './demoNotice.ts';
 import type { MunicipalityOverview, Overview } from './overview.ts';
 
 /** The server-rendered overview page. Danish first (the users are Danish municipalities), English on ?lang=en. */
@@ -143,7 +144,7 @@ dl.pipeline dd { margin: 0; font-size: 1.25rem; font-variant-numeric: tabular-nu
 .note { margin-top: 1.5rem; color: var(--muted); }
 `;
 
-export function renderOverviewPage(data: Overview, { lang, standards }: { lang: Lang; standards: ReadonlyMap<string, Standard> }): string {
+export function renderOverviewPage(data: Overview, { lang, standards, demo = false }: { lang: Lang; standards: ReadonlyMap<string, Standard>; demo?: boolean }): string {
   const t = LABELS[lang];
   const fmt = new Intl.NumberFormat(t.locale);
   const num = (n: number) => fmt.format(n);
@@ -162,11 +163,12 @@ export function renderOverviewPage(data: Overview, { lang, standards }: { lang: 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(t.title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${DEMO_NOTICE_CSS}</style>
 </head>
 <body>
 <main>
 <header><div><h1>${escapeHtml(t.title)}</h1><p class="muted">${escapeHtml(t.intro)}</p></div><a href="${escapeHtml(t.otherHref)}" hreflang="${lang === 'da' ? 'en' : 'da'}">${escapeHtml(t.otherLang)}</a></header>
+${demo ? demoNotice(lang) : ''}
 <section class="card" aria-label="${escapeHtml(t.pipeline)}">
 <h2>${escapeHtml(t.pipeline)}</h2>
 <dl class="pipeline">

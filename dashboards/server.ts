@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../consumers/database.ts';
+import { holdsSimulatedEvents } from '../producers/embeddedLog.ts';
 import { catchUp } from '../consumers/projector.ts';
 import { ERRORS, Sel104Error, toSel104Error } from '../schemas/errors.ts';
 import { loadStandards, type Standard } from '../schemas/standard.ts';
@@ -198,6 +199,14 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
     });
   }
 
+  // Whether the pages say that their figures are simulated (the demo): read once per database.
+  const demoOf = new WeakMap<Database, Promise<boolean>>();
+  const holdsDemo = (): Promise<boolean> => {
+    let known = demoOf.get(db);
+    if (!known) demoOf.set(db, (known = serial(() => holdsSimulatedEvents(db.conn))));
+    return known;
+  };
+
   app.register(async (api) => {
     // The start page is the Overblik dashboard; the pipeline's own overview is at /pipeline.
     api.get('/', { schema: { hide: true } }, async (request, reply) => {
@@ -213,7 +222,7 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
         .header('content-language', lang)
         .header('content-security-policy', CSP)
         .header('cache-control', 'no-store')
-        .send(renderOverviewPage(data, { lang, standards }));
+        .send(renderOverviewPage(data, { lang, standards, demo: await holdsDemo() }));
     });
 
     // 200 while the dashboards can be served; with the log unreachable the status says so, with
@@ -241,7 +250,7 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
         .type('text/html; charset=utf-8')
         .header('content-security-policy', DASHBOARD_CSP)
         .header('cache-control', 'no-store')
-        .send(renderDashboardPage(page, { lang: parseLang(rawLang), filters: { municipality: f.municipality, from: f.from, to: f.to, on, offer: offer || undefined }, standards }));
+        .send(renderDashboardPage(page, { lang: parseLang(rawLang), filters: { municipality: f.municipality, from: f.from, to: f.to, on, offer: offer || undefined }, standards, demo: await holdsDemo() }));
     });
 
     // vega, vega-lite and vega-embed from node_modules: nothing is fetched from a CDN.

@@ -3,6 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryValue, type Database } from '../consumers/database.ts';
 import { checkStaged, checkedTable, dlqTable, idHashTable, knownTable, prepareStaging, prepared, rawLines, releaseSlot, SMALL_BATCH, stageLines, BatchStager, type BulkVerdicts, type RejectedLine, type Slot, type StagedBatch } from './bulkValidation.ts';
 import { EventIdFilter } from './eventIdFilter.ts';
+import { SIMULATED_SOURCE_PREFIX } from './simulator/profiles.ts';
 import type { LineBatch } from './lines.ts';
 
 /**
@@ -42,6 +43,19 @@ const LOG_DDL = [
 ];
 
 /** The dead-letter store, in the log file; the Kafka projector fills it from the dead-letter topic. */
+/**
+ * Whether the embedded log holds events of the simulator (the demo, `sel104 simulate`): the pages
+ * and the council report then say that their figures are simulated. False without an embedded
+ * log (Kafka).
+ */
+export async function holdsSimulatedEvents(conn: DuckDBConnection): Promise<boolean> {
+  try {
+    return (await queryValue<boolean>(conn, `SELECT EXISTS (SELECT 1 FROM log.events WHERE starts_with(source, '${SIMULATED_SOURCE_PREFIX}'))`)) === true;
+  } catch {
+    return false;
+  }
+}
+
 export async function ensureDeadLetterStore(conn: DuckDBConnection): Promise<void> {
   await conn.run(LOG_DDL[2]!);
 }

@@ -175,7 +175,24 @@ describe('council-report: the A4 report to the municipal council', () => {
     expect(doc).not.toMatch(/<script|<link|<img|\ssrc=|url\((?!#)/);
     expect(doc).toContain(`<code>${AS_OF}</code>`);
     expect(doc).toMatch(/sha256:[0-9a-f]{64}/);
+    // events from a case system (no simulator source): no demo notice
+    expect(doc).not.toContain('Demodata');
   });
+
+  it('says on its front page when the events are the simulator\'s (the demo)', () => {
+    const sim = tempDir('sel104-council-sim-');
+    try {
+      const events = join(sim.dir, 'sim.ndjson');
+      expect(cli(['simulate', '--seed', '3', '--scale', '0.1', '--from', '2024-01-01', '--to', '2024-12-31', '--out', events]).status).toBe(0);
+      expect(cli(['import', events, '--json'], { db: sim.db }).status).toBe(0);
+      const out = join(sim.dir, 'r.html');
+      const r = cli(['council-report', '--municipality', M, '--year', '2024', '--as-of', AS_OF, '--format', 'html', '--out', out], { db: sim.db });
+      expect(r.status, r.stderr).toBe(0);
+      expect(readFileSync(out, 'utf8')).toContain('<p class="simulated" role="note"><strong>Demodata:</strong> hændelserne bag rapporten er simulerede');
+    } finally {
+      sim.cleanup();
+    }
+  }, 60_000);
 
   it.skipIf(!browser.available)('prints the sections, shows small counts as <5 and withholds a second count of each sum', () => {
     const pdf = join(t.dir, 'r.pdf');

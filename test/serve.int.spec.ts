@@ -68,6 +68,15 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
     expect(html).not.toMatch(/<script|<link|https?:\/\//);
   });
 
+  it('events that are not the simulator\'s are not called simulated', async () => {
+    for (const url of ['/pipeline', '/dashboards/overblik']) {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.body, url).toContain('<main');
+      expect(res.body, url).not.toContain('class="demo"');
+    }
+  });
+
   it('GET /?lang=en switches the labels to English', async () => {
     const res = await app.inject({ method: 'GET', url: '/pipeline?lang=en' });
     expect(res.statusCode).toBe(200);
@@ -162,6 +171,11 @@ describe('sel104 serve --demo on an empty database (real process, real HTTP)', (
       expect(Number(applications!.replaceAll('.', ''))).toBeGreaterThan(0);
       // Attendance runs to hundreds of thousands: Danish thousands separators.
       expect(cell(html, '265', 'Fremmøderegistreringer')).toMatch(/^\d{1,3}(\.\d{3})+$/);
+
+      // the demo's pages say that their figures are simulated, in the page's language
+      expect(html).toContain('<p class="demo" role="note">Demodata: hændelserne er simulerede');
+      const dashboard = await (await fetch(`http://127.0.0.1:${port}/dashboards/overblik?lang=en`)).text();
+      expect(dashboard).toContain('<p class="demo" role="note">Demo data: the events are simulated');
 
       const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { logPosition: number; lag: number };
       expect(health.logPosition).toBeGreaterThan(0);

@@ -100,9 +100,12 @@ const lejreOffers: OfferProfile[] = [
   { id: '350-o-naturhold', name: 'Prøvehuset Naturhold', provider: { name: 'Prøvehuset Naturhold ApS', kind: 'private' }, approvedBySocialtilsyn: true, listedOnTilbudsportalen: false, capacity: 6 },
 ];
 
+/** Every simulated event's `source` starts so (the pages tell the demo's figures by it). */
+export const SIMULATED_SOURCE_PREFIX = 'sim-';
+
 const LEJRE: Profile = {
   code: '350',
-  source: 'sim-lejre',
+  source: `${SIMULATED_SOURCE_PREFIX}lejre`,
   targetActive: 55,
   applicationsPerYear: 25,
   meanServiceYears: 3.5,
@@ -159,7 +162,7 @@ const roskildeOwn = (id: string, name: string, capacity: number): OfferProfile =
 
 const ROSKILDE: Profile = {
   code: '265',
-  source: 'sim-roskilde',
+  source: `${SIMULATED_SOURCE_PREFIX}roskilde`,
   targetActive: 250,
   applicationsPerYear: 125,
   meanServiceYears: 3.5,

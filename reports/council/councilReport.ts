@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { holdsSimulatedEvents } from '../../producers/embeddedLog.ts';
 import { Sel104Error } from '../../schemas/errors.ts';
 import type { Standard } from '../../schemas/standard.ts';
 import { CountBook } from './cells.ts';
@@ -59,5 +60,6 @@ export async function councilReportHtml(conn: DuckDBConnection, { municipality, 
     sections,
     exposed: shown.suppression.exposed.size,
     marks: shown.marks,
+    simulated: await holdsSimulatedEvents(conn),
   });
 }

@@ -20,6 +20,8 @@ export interface CouncilDocument {
   /** Withheld counts the sums alone give away (suppression.ts `exposed`); normally none. */
   exposed: number;
   marks: { small: string; withheld: string };
+  /** The events are the simulator's (the demo): the report says so on its front page. */
+  simulated?: boolean;
 }
 
 export const escapeHtml = (s: string): string =>
@@ -33,6 +35,7 @@ const CSS = `
 * { box-sizing: border-box; }
 html { font-family: ${FONT}; font-size: 9.5pt; line-height: 1.42; color: #1d2327; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; }
+.simulated { border: 1.5pt solid #937400; background: #fff4ce; padding: 5pt 8pt; margin: 0 0 10pt; }
 .masthead { border-top: 6pt solid #1f4e79; padding-top: 10pt; margin-bottom: 12pt; }
 .kicker { margin: 0; font-size: 9pt; letter-spacing: 0.06em; text-transform: uppercase; color: #4a5963; }
 h1 { font-size: 20pt; line-height: 1.2; color: #1f4e79; margin: 4pt 0 4pt; }
@@ -112,6 +115,7 @@ export function councilHtml(doc: CouncilDocument): string {
 <h1>Aktivitets- og samværstilbud efter serviceloven § 104</h1>
 <p class="subtitle">Opfølgning på kvalitetsstandarden ${period.complete ? `for ${period.year}` : `${period.year} til og med ${formatDate(period.to)}`}</p>
 </header>
+${doc.simulated ? '<p class="simulated" role="note"><strong>Demodata:</strong> hændelserne bag rapporten er simulerede, ikke rigtige sager.</p>' : ''}
 ${highlights.length === 0 ? '' : `<div class="highlights">${highlights.map((h) => `<div class="highlight"><span class="value">${escapeHtml(h.value)}</span><span class="label">${text(h.label)}</span>${why(h.value)}</div>`).join('')}</div>`}
 <section class="box" aria-labelledby="datagrundlag">
 <h2 class="box-title" id="datagrundlag">Datagrundlag</h2>
