@@ -31,6 +31,8 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, demo
   const ui = UI[lang];
   const keep = { ...filters, lang: lang === 'en' ? 'en' : undefined };
   const ctx = { standards, municipality: filters.municipality };
+  // the tables name a municipality as its standard does: "Roskilde (265)"
+  const municipalityWords = Object.fromEntries([...standards.values()].map((s) => [s.municipality, `${shortName(s)} (${s.municipality})`]));
   const charts = page.charts.map((c) => {
     const { offer: _offer, ...reportFilters } = filters;
     const params = { ...c.params, ...reportFilters };
@@ -41,7 +43,8 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, demo
       columns: c.columns.map((x) => ({
         field: x.field, label: x.label[lang],
         ...(x.quotes ? { quotes: true } : {}),
-        ...(x.words ? { words: Object.fromEntries(Object.entries(typeof x.words === 'function' ? x.words(ctx) : x.words).map(([code, w]) => [code, w[lang]])) } : {}),
+        ...(x.words ? { words: Object.fromEntries(Object.entries(typeof x.words === 'function' ? x.words(ctx) : x.words).map(([code, w]) => [code, w[lang]])) }
+          : x.field === 'municipality' ? { words: municipalityWords } : {}),
       })),
       kpi: c.kpi,
       kpiRatio: c.kpiRatio,
