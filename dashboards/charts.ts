@@ -201,8 +201,14 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
  * colour, the same on every chart and page (its place among the standards' municipalities in the
  * category palette), whether or not the others are in the rows or the filter.
  */
+/** A municipality as its standard names it, short: "Roskilde" of "Roskilde Kommune — Kvalitetsstandard …". */
+export const shortName = (s: Standard): string => (s.name.split(' — ')[0] ?? '').replace(/ Kommune$/, '');
+
 export function drawnSpec(chart: Chart, lang: Lang, ctx: ChartContext): TopLevelSpec {
   const all = [...ctx.standards.keys()].sort();
+  // the legend names each municipality as the tables and tiles do: "Roskilde (265)"
+  const names = Object.fromEntries([...ctx.standards.values()].map((s) => [s.municipality, t(`${shortName(s)} (${s.municipality})`, `${shortName(s)} (${s.municipality})`)]));
+  const legendLabels = labelOf(names, 'label', lang);
   const shown = ctx.municipality && all.includes(ctx.municipality) ? [ctx.municipality] : all;
   const palette = CHART_CONFIG.range.category;
   const scale = { domain: shown, range: shown.map((m) => palette[all.indexOf(m) % palette.length]!) };
@@ -210,8 +216,11 @@ export function drawnSpec(chart: Chart, lang: Lang, ctx: ChartContext): TopLevel
     if (Array.isArray(node)) return node.map(colour);
     if (node === null || typeof node !== 'object') return node;
     const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, colour(v)])) as Record<string, unknown>;
-    const enc = out.encoding as { color?: { field?: string; scale?: object } } | undefined;
-    if (enc?.color?.field === 'municipality') out.encoding = { ...enc, color: { ...enc.color, scale: { ...enc.color.scale, ...scale } } };
+    const enc = out.encoding as { color?: { field?: string; scale?: object; legend?: object | null } } | undefined;
+    if (enc?.color?.field === 'municipality') {
+      const legend = enc.color.legend === null ? null : { ...enc.color.legend, labelExpr: legendLabels };
+      out.encoding = { ...enc, color: { ...enc.color, scale: { ...enc.color.scale, ...scale }, legend } };
+    }
     return out;
   };
   return colour(chart.spec(lang, ctx)) as TopLevelSpec;

@@ -1,5 +1,5 @@
 import type { Standard } from '../schemas/standard.ts';
-import { CHART_CONFIG, PAGES, drawnSpec, type Lang, type Page } from './charts.ts';
+import { CHART_CONFIG, PAGES, drawnSpec, shortName, type Lang, type Page } from './charts.ts';
 import { DEMO_NOTICE_CSS, demoNotice } from './demoNotice.ts';
 
 /** A dashboard page: navigation, the filters (kept in the URL), and each chart with its table and CSV link. */
@@ -19,8 +19,6 @@ const UI = {
     embed: { CLICK_TO_VIEW_ACTIONS: 'Save the chart as an image', SVG_ACTION: 'Save as SVG', PNG_ACTION: 'Save as PNG' } },
 } as const;
 
-/** A standard's municipality by name: "Roskilde" of "Roskilde Kommune — Kvalitetsstandard …". */
-const shortName = (s: Standard): string => (s.name.split(' — ')[0] ?? '').replace(/ Kommune$/, '');
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 

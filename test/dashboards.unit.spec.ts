@@ -217,6 +217,17 @@ describe('dashboard charts', () => {
     expect(await colours('worklist', [{ municipality: '350', caseId: 'a', status: 'overdue' }], '350')).toEqual({ 350: palette[1] });
   });
 
+  it('a legend of municipalities names them as their standards do', async () => {
+    const chart = charts.find((c) => c.chart.id === 'applications')!.chart;
+    const rows = [{ period: '2024-Q1', municipality: '265', applications: 3 }, { period: '2024-Q1', municipality: '350', applications: 1 }];
+    const { spec } = compile({ ...drawnSpec(chart, 'da', { standards }), width: 400, datasets: { rows }, config: CHART_CONFIG } as never);
+    const svg = await new View(parse(spec), { renderer: 'none' }).toSVG();
+    const texts = [...svg.matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]);
+    // standards/265.json and 350.json: "Roskilde Kommune — …", "Lejre Kommune — …"
+    expect(texts).toEqual(expect.arrayContaining(['Roskilde (265)', 'Lejre (350)']));
+    expect(texts).not.toContain('265');
+  });
+
   it('a line of counts ticks at whole numbers only', async () => {
     const rows = [0, 1, 2, 4, 1].map((overdue, i) => ({ period: `2023-Q${(i % 4) + 1}${i >= 4 ? 'x' : ''}`, municipality: '265', activeGrants: 50, overdue }));
     const { texts } = await draw('follow-up-overdue', 'da', rows);
