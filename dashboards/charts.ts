@@ -660,13 +660,13 @@ export const PAGES: readonly Page[] = [
         ],
         spec: (lang, ctx) => {
           const ruleLabel = labelOf(RULE_LABELS, 'rule', lang);
-          const rule = { field: 'label', type: 'nominal' as const, title: t('Regel', 'Rule')[lang], sort: Object.values(RULE_LABELS).map((l) => l[lang]) };
+          const rule = { field: 'label', type: 'nominal' as const, title: t('Regel', 'Rule')[lang], sort: Object.values(RULE_LABELS).map((l) => l[lang]), axis: { labelLimit: 300 } };
           const version = { field: 'standardVersion', type: 'nominal' as const, title: t('Version', 'Version')[lang] };
           const share = t('Andel (%)', 'Share (%)')[lang];
           return {
             $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 360,
             transform: [
-              { calculate: `datum.municipality + ' · ' + (${ruleLabel})`, as: 'label' },
+              { calculate: `(${labelOf(Object.fromEntries([...ctx.standards.values()].map((x) => [x.municipality, t(shortName(x), shortName(x))])), 'municipality', lang)}) + ' · ' + (${ruleLabel})`, as: 'label' },
               { calculate: labelOf(valueWords(ctx), 'value', lang), as: 'valueText' },
               { filter: 'datum.ifAppliedPct != null' },
             ],

@@ -275,7 +275,10 @@ describe('dashboard charts', () => {
     };
     const page = PAGES.find((p) => p.id === 'kvalitetsstandard')!;
     for (const lang of ['da', 'en'] as const) {
-      const { view } = await draw('evidence', lang, rows);
+      const { view, texts } = await draw('evidence', lang, rows);
+      // the rule axis names the municipality (standards/350.json: "Lejre Kommune — …")
+      expect(texts, lang).toContain(lang === 'da' ? 'Lejre · Sagsbehandlingsfrist' : 'Lejre · Processing deadline');
+      expect(texts, lang).toContain(lang === 'da' ? 'Roskilde · Målgruppe: alder' : 'Roskilde · Target group: age');
       const tips = marks(view, 'rect').flatMap((m) => m.items.map((i) => (i as { tooltip?: Record<string, string> }).tooltip)).filter((x) => x !== undefined)
         .map((x) => x[lang === 'da' ? 'Værdi' : 'Value']);
       expect(tips.sort(), lang).toEqual([...expected[lang]].sort());
