@@ -40,6 +40,8 @@ export interface Chart {
   kpiRatio?: readonly [string, string];
   /** Show the table alternative open: the table is the content (the evidence sheet's wording). */
   tableOpen?: boolean;
+  /** The table's rows in this order of a field's codes (the report's order within each); others last. */
+  tableOrder?: { field: string; codes: readonly string[] };
   spec(lang: Lang, ctx: ChartContext): TopLevelSpec;
 }
 
@@ -499,9 +501,9 @@ export const PAGES: readonly Page[] = [
         spec: curve,
       },
       {
-        id: 'worklist', report: 'open-applications', tableOpen: true,
+        id: 'worklist', report: 'open-applications', tableOpen: true, tableOrder: { field: 'status', codes: Object.keys(STATUS_LABELS) },
         title: t('Arbejdsliste: åbne ansøgninger', 'Work list: open applications'),
-        description: t('Åbne ansøgninger på datoen efter status: i risiko (mindst 75 % af fristen brugt), overskredet, og overskredet uden at borgeren er orienteret. Tabellen viser sagerne, de ældste først.', 'Applications open on the date by status: at risk (at least 75% of the deadline used), overdue, and overdue without the citizen being told. The table lists the cases, the oldest first.'),
+        description: t('Åbne ansøgninger på datoen efter status: i risiko (mindst 75 % af fristen brugt), overskredet, og overskredet uden at borgeren er orienteret. Tabellen viser sagerne, de mest presserende først og inden for hver status de ældste først.', 'Applications open on the date by status: at risk (at least 75% of the deadline used), overdue, and overdue without the citizen being told. The table lists the cases, the most urgent first, and the oldest first within each status.'),
         columns: [col('municipality', 'Kommune', 'Municipality'), col('caseId', 'Sag', 'Case'), col('receivedOn', 'Modtaget', 'Received'), col('deadlineWeeks', 'Frist (uger)', 'Deadline (weeks)'), col('elapsedDays', 'Dage', 'Days'), { ...col('status', 'Status', 'Status'), words: STATUS_LABELS }, col('notifiedOn', 'Orienteret', 'Notified')],
         spec: (lang) => {
           const status = { field: 'label', type: 'nominal' as const, title: t('Status', 'Status')[lang], sort: Object.values(STATUS_LABELS).map((l) => l[lang]), axis: { labelLimit: 280 } };

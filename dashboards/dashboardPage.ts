@@ -46,6 +46,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, demo
       })),
       kpi: c.kpi,
       kpiRatio: c.kpiRatio,
+      tableOrder: c.tableOrder,
     };
   });
   // the KPI tiles name a municipality as its standard does: "Roskilde (265)"

@@ -117,7 +117,10 @@
       // The offer filter narrows rows that name an offer; the others are about every offer.
       const rows = config.offer ? all.filter((r) => !('offerId' in r) || r.offerId === config.offer) : all;
       if (chart.kpi) showKpi(chart, rows);
-      fillTable(document.getElementById(chart.id + '-table'), chart.columns, rows);
+      // (a stable sort: the report's order within each code)
+      const rank = (r) => { const i = chart.tableOrder.codes.indexOf(r[chart.tableOrder.field]); return i < 0 ? chart.tableOrder.codes.length : i; };
+      const tableRows = chart.tableOrder ? rows.slice().sort((a, b) => rank(a) - rank(b)) : rows;
+      fillTable(document.getElementById(chart.id + '-table'), chart.columns, tableRows);
       if (rows.length === 0) {
         // an empty frame with axes would look like a chart that failed to draw
         target.textContent = config.empty;
