@@ -218,10 +218,15 @@ export function drawnSpec(chart: Chart, lang: Lang, ctx: ChartContext): TopLevel
     if (Array.isArray(node)) return node.map(colour);
     if (node === null || typeof node !== 'object') return node;
     const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, colour(v)])) as Record<string, unknown>;
-    const enc = out.encoding as { color?: { field?: string; scale?: object; legend?: object | null } } | undefined;
+    const enc = out.encoding as { color?: { field?: string; scale?: object; legend?: object | null }; column?: { field?: string; header?: object } } | undefined;
     if (enc?.color?.field === 'municipality') {
       const legend = enc.color.legend === null ? null : { ...enc.color.legend, labelExpr: legendLabels };
       out.encoding = { ...enc, color: { ...enc.color, scale: { ...enc.color.scale, ...scale }, legend } };
+    }
+    // a column per municipality (days by VUM level) is headed by its name
+    if (enc?.column?.field === 'municipality') {
+      // (datum.value: Vega-Lite rewrites datum.label in a header without parentheses)
+      out.encoding = { ...(out.encoding as object), column: { ...enc.column, header: { ...enc.column.header, labelExpr: labelOf(names, 'value', lang) } } };
     }
     return out;
   };

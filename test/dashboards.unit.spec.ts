@@ -226,6 +226,13 @@ describe('dashboard charts', () => {
     // standards/265.json and 350.json: "Roskilde Kommune — …", "Lejre Kommune — …"
     expect(texts).toEqual(expect.arrayContaining(['Roskilde (265)', 'Lejre (350)']));
     expect(texts).not.toContain('265');
+    // a column per municipality is headed by its name
+    const byLevel = charts.find((c) => c.chart.id === 'days-by-level')!.chart;
+    const levels = [{ municipality: '265', functionLevel: 3, daysPerWeek: 2, grants: 4 }, { municipality: '350', functionLevel: 2, daysPerWeek: 3, grants: 1 }];
+    const faceted = compile({ ...drawnSpec(byLevel, 'en', { standards }), datasets: { rows: levels }, config: CHART_CONFIG } as never).spec;
+    const headers = [...(await new View(parse(faceted), { renderer: 'none' }).toSVG()).matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]);
+    expect(headers).toEqual(expect.arrayContaining(['Roskilde (265)', 'Lejre (350)']));
+    expect(headers).not.toContain('350');
   });
 
   it('a line of counts ticks at whole numbers only', async () => {
