@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { ruleValues } from '../reports/evidence.ts';
+import type { RegisteredOffer } from '../reports/offers.ts';
 import type { Standard } from '../schemas/standard.ts';
 
 /**
@@ -47,11 +48,13 @@ export interface Chart {
 
 /**
  * What a spec may read besides its rows: the standards (the deadlines drawn as rules, the
- * municipalities' colours) and the page's municipality filter.
+ * municipalities' colours), the page's municipality filter and the offers registered in the log
+ * (their names).
  */
 export interface ChartContext {
   standards: ReadonlyMap<string, Standard>;
   municipality?: string;
+  offers?: readonly RegisteredOffer[];
 }
 
 export interface Page {
@@ -174,8 +177,53 @@ const valueWords = ({ standards }: ChartContext): Record<string, Text> =>
   Object.fromEntries(ruleValues(standards.values()).map((v) => [v.en, t(v.da, v.en)]));
 
 /** A Vega expression giving the words for a field's code (the code itself if it has none). */
+const wordsOf = (words: Readonly<Record<string, string>>, field: string, otherwise = `datum.${field}`): string =>
+  `{${Object.entries(words).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')}}[datum.${field}] || ${otherwise}`;
 const labelOf = (labels: Record<string, Text>, field: string, lang: Lang): string =>
-  `{${Object.entries(labels).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v[lang])}`).join(', ')}}[datum.${field}] || datum.${field}`;
+  wordsOf(Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, v[lang]])), field);
+
+/** The offers a page shows: those of its municipality, or all. */
+const offersShown = ({ offers = [], municipality }: ChartContext): readonly RegisteredOffer[] =>
+  offers.filter((o) => !municipality || o.municipality === municipality);
+
+/**
+ * An offer on an axis: its registered name; where offers of several municipalities share a name
+ * (another municipality's offer both buy places in), with the municipality's; the id if even that
+ * is shared. An offer never registered keeps its id.
+ */
+export function offerAxisLabels(ctx: ChartContext): Record<string, string> {
+  const offers = offersShown(ctx);
+  const count = (key: (o: RegisteredOffer) => string) => {
+    const n = new Map<string, number>();
+    for (const o of offers) n.set(key(o), (n.get(key(o)) ?? 0) + 1);
+    return (o: RegisteredOffer) => n.get(key(o))!;
+  };
+  const byName = count((o) => o.name);
+  const byNameAndMunicipality = count((o) => `${o.name}\u0000${o.municipality}`);
+  const municipalityName = (code: string) => { const s = ctx.standards.get(code); return s ? shortName(s) : code; };
+  return Object.fromEntries(offers.map((o) => [o.offerId,
+    byName(o) === 1 ? o.name : byNameAndMunicipality(o) === 1 ? `${o.name} (${municipalityName(o.municipality)})` : `${o.name} (${o.offerId})`]));
+}
+
+/** An offer the log has no registration of, as the council report names it (a table's `{code}`: its id). */
+export const UNKNOWN_OFFER = t('Ukendt tilbud ({code})', 'Unknown offer ({code})');
+
+/**
+ * A Vega expression naming the offer in `datum[field]` by `words`; with offers known, one never
+ * registered is named as such (without, every offer keeps its id).
+ */
+const offerExpr = (words: Record<string, string>, field: string, lang: Lang, ctx: ChartContext): string => {
+  const [before, after] = UNKNOWN_OFFER[lang].split('{code}') as [string, string];
+  return wordsOf(words, field, (ctx.offers?.length ?? 0) > 0 ? `${JSON.stringify(before)} + datum.${field} + ${JSON.stringify(after)}` : undefined);
+};
+
+/** An offer in a table or tooltip: its registered name and its id, as the CSV has it. */
+export const offerWords = (ctx: ChartContext): Record<string, string> =>
+  Object.fromEntries(offersShown(ctx).map((o) => [o.offerId, `${o.name} (${o.offerId})`]));
+
+/** A municipality in a table, legend or tooltip: "Roskilde (265)". */
+export const municipalityWords = ({ standards }: ChartContext): Record<string, string> =>
+  Object.fromEntries([...standards.values()].map((s) => [s.municipality, `${shortName(s)} (${s.municipality})`]));
 
 /** A time axis's ticks (a Vega expression on the x scale): months over up to a year, quarters up to two, else years. */
 const DAY_MS = 24 * 3600 * 1000;
@@ -209,25 +257,52 @@ export const shortName = (s: Standard): string => (s.name.split(' — ')[0] ?? '
 export function drawnSpec(chart: Chart, lang: Lang, ctx: ChartContext): TopLevelSpec {
   const all = [...ctx.standards.keys()].sort();
   // the legend names each municipality as the tables and tiles do: "Roskilde (265)"
-  const names = Object.fromEntries([...ctx.standards.values()].map((s) => [s.municipality, t(`${shortName(s)} (${s.municipality})`, `${shortName(s)} (${s.municipality})`)]));
-  const legendLabels = labelOf(names, 'label', lang);
+  const names = municipalityWords(ctx);
   const shown = ctx.municipality && all.includes(ctx.municipality) ? [ctx.municipality] : all;
   const palette = CHART_CONFIG.range.category;
   const scale = { domain: shown, range: shown.map((m) => palette[all.indexOf(m) % palette.length]!) };
+  // an axis of offers shows their names; a tooltip shows an offer or municipality as a table does
+  const offerAxis = offerExpr(offerAxisLabels(ctx), 'value', lang, ctx);
+  const tooltipWords: Record<string, { expr: (field: string) => string; title: Text }> = {
+    offerId: { expr: (field) => offerExpr(offerWords(ctx), field, lang, ctx), title: t('Tilbud', 'Offer') },
+    municipality: { expr: (field) => wordsOf(names, field), title: t('Kommune', 'Municipality') },
+  };
+  type Channel = { field?: string; title?: unknown; scale?: object; legend?: object | null; axis?: object | null; header?: object };
   const colour = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(colour);
     if (node === null || typeof node !== 'object') return node;
     const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, colour(v)])) as Record<string, unknown>;
-    const enc = out.encoding as { color?: { field?: string; scale?: object; legend?: object | null }; column?: { field?: string; header?: object } } | undefined;
-    if (enc?.color?.field === 'municipality') {
-      const legend = enc.color.legend === null ? null : { ...enc.color.legend, labelExpr: legendLabels };
-      out.encoding = { ...enc, color: { ...enc.color, scale: { ...enc.color.scale, ...scale }, legend } };
+    const enc = out.encoding as Record<string, Channel | Channel[] | undefined> | undefined;
+    if (!enc) return out;
+    const next: Record<string, unknown> = { ...enc };
+    const color = enc.color as Channel | undefined;
+    if (color?.field === 'municipality') {
+      const legend = color.legend === null ? null : { ...color.legend, labelExpr: wordsOf(names, 'label') };
+      next.color = { ...color, scale: { ...color.scale, ...scale }, legend };
     }
     // a column per municipality (days by VUM level) is headed by its name
-    if (enc?.column?.field === 'municipality') {
+    const column = enc.column as Channel | undefined;
+    if (column?.field === 'municipality') {
       // (datum.value: Vega-Lite rewrites datum.label in a header without parentheses)
-      out.encoding = { ...(out.encoding as object), column: { ...enc.column, header: { ...enc.column.header, labelExpr: labelOf(names, 'value', lang) } } };
+      next.column = { ...column, header: { ...column.header, labelExpr: wordsOf(names, 'value') } };
     }
+    for (const axis of ['x', 'y'] as const) {
+      const c = enc[axis] as Channel | undefined;
+      if (c?.field === 'offerId' && c.axis !== null) next[axis] = { ...c, axis: { labelLimit: 280, ...c.axis, labelExpr: offerAxis } };
+    }
+    // tooltips: the code's words, calculated in this view (after its own transforms)
+    const calculated: object[] = [];
+    if (Array.isArray(enc.tooltip)) {
+      next.tooltip = enc.tooltip.map((item) => {
+        const named = item.field !== undefined ? tooltipWords[item.field] : undefined;
+        if (!named || item.field === undefined) return item;
+        const as = `${item.field}Words`;
+        if (!calculated.some((c) => (c as { as: string }).as === as)) calculated.push({ calculate: named.expr(item.field), as });
+        return { ...item, field: as, title: item.title ?? named.title[lang] };
+      });
+    }
+    out.encoding = next;
+    if (calculated.length > 0) out.transform = [...((out.transform as object[] | undefined) ?? []), ...calculated];
     return out;
   };
   return colour(chart.spec(lang, ctx)) as TopLevelSpec;
@@ -274,7 +349,7 @@ const MIGRATION_STEPS = [
  * into where its citizens went, with the median gap (days without service between the last §104
  * day and the next start) under the offer's name.
  */
-const migrationFlow = (lang: Lang): TopLevelSpec => {
+const migrationFlow = (lang: Lang, ctx: ChartContext): TopLevelSpec => {
   const days = t('dage', 'days')[lang];
   const gap = t('median pause', 'median gap')[lang];
   const step = { field: 'stepLabel', type: 'nominal' as const, title: t('Forløb', 'Outcome')[lang], sort: MIGRATION_STEPS.map((f) => f.label[lang]), legend: { labelLimit: 240 } };
@@ -284,9 +359,9 @@ const migrationFlow = (lang: Lang): TopLevelSpec => {
     width: 'container',
     height: { step: 56 },
     transform: [
-      // "265-o-x · 1. jan. 2024|median pause 3 dage": two lines on the axis
+      // "Klubben · 1. aug. 2023|median pause 3 dage": two lines on the axis
       { calculate: `utcFormat(toDate(datum.effectiveDate), '${lang === 'da' ? '%-d. %b %Y' : '%-d %b %Y'}')`, as: 'changedOn' },
-      { calculate: `datum.offerId + ' · ' + datum.changedOn + (datum.medianGapDays == null ? '' : '|${gap} ' + format(datum.medianGapDays, ',d') + ' ${days}')`, as: 'change' },
+      { calculate: `(${offerExpr(offerAxisLabels(ctx), 'offerId', lang, ctx)}) + ' · ' + datum.changedOn + (datum.medianGapDays == null ? '' : '|${gap} ' + format(datum.medianGapDays, ',d') + ' ${days}')`, as: 'change' },
       { fold: MIGRATION_STEPS.map((f) => f.field), as: ['step', 'count'] },
       { calculate: labelOf(Object.fromEntries(MIGRATION_STEPS.map((f) => [f.field, f.label])), 'step', lang), as: 'stepLabel' },
       { calculate: `indexof(${JSON.stringify(MIGRATION_STEPS.map((f) => f.field))}, datum.step)`, as: 'stepOrder' },
@@ -428,6 +503,10 @@ export const PAGES: readonly Page[] = [
             y: { field: 'offerId', type: 'nominal', title: t('Tilbud', 'Offer')[lang] },
             x: { field: 'grants', type: 'quantitative', title: t('Bevillinger', 'Grants')[lang], axis: countAxis },
             color: { field: 'daysPerWeek', type: 'ordinal', title: t('Dage pr. uge', 'Days per week')[lang] },
+            tooltip: [
+              { field: 'offerId', type: 'nominal', title: t('Tilbud', 'Offer')[lang] }, { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
+              { field: 'daysPerWeek', type: 'ordinal', title: t('Dage pr. uge', 'Days per week')[lang] }, { field: 'grants', type: 'quantitative', title: t('Bevillinger', 'Grants')[lang], format: ',d' },
+            ],
           },
         }),
       },
@@ -444,6 +523,11 @@ export const PAGES: readonly Page[] = [
             y: { field: 'grants', type: 'quantitative', title: t('Bevillinger', 'Grants')[lang], axis: countAxis },
             color: { field: 'daysPerWeek', type: 'ordinal', title: t('Dage pr. uge', 'Days per week')[lang] },
             column: { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
+            tooltip: [
+              { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
+              { field: 'functionLevel', type: 'ordinal', title: t('Funktionsniveau', 'Function level')[lang] },
+              { field: 'daysPerWeek', type: 'ordinal', title: t('Dage pr. uge', 'Days per week')[lang] }, { field: 'grants', type: 'quantitative', title: t('Bevillinger', 'Grants')[lang], format: ',d' },
+            ],
           },
         }),
       },
@@ -579,6 +663,10 @@ export const PAGES: readonly Page[] = [
             y: { field: 'offerId', type: 'nominal', title: t('Tilbud', 'Offer')[lang] },
             x: { aggregate: 'count', type: 'quantitative', title: t('Sager', 'Cases')[lang], axis: { tickMinStep: 1, format: 'd' } },
             color: { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
+            tooltip: [
+              { field: 'offerId', type: 'nominal', title: t('Tilbud', 'Offer')[lang] }, { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
+              { aggregate: 'count', type: 'quantitative', title: t('Sager', 'Cases')[lang] },
+            ],
           },
         }),
       },
@@ -624,7 +712,7 @@ export const PAGES: readonly Page[] = [
         title: t('Borgere i tilbud, der skiftede fra § 104 til § 82a', 'Citizens in offers that moved from § 104 to § 82a'),
         description: t('Borgere hvis § 104-tilbud var i kraft dagen før skiftet: fortsat under § 82a (uden klageadgang), flyttet til et andet § 104-tilbud, stoppet, eller stadig registreret under § 104.', 'Citizens whose § 104 service was in effect the day before the change: continued under § 82a (no appeal route), moved to another § 104 offer, ended, or still recorded under § 104.'),
         columns: [col('municipality', 'Kommune', 'Municipality'), col('offerId', 'Tilbud', 'Offer'), col('effectiveDate', 'Skiftedato', 'Effective date'), col('cohort', 'Borgere', 'Citizens'), col('continuedUnder82a', 'Fortsat § 82a', 'Continued § 82a'), col('movedTo104', 'Andet § 104', 'Other § 104'), col('ended', 'Stoppet', 'Ended'), col('stillRecordedAs104', 'Stadig § 104', 'Still § 104'), col('medianGapDays', 'Median pause (dage)', 'Median gap (days)'), col('lostAppealRoute', 'Mistet klageadgang', 'Lost appeal route')],
-        spec: (lang) => migrationFlow(lang),
+        spec: (lang, ctx) => migrationFlow(lang, ctx),
       },
     ],
   },

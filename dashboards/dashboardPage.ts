@@ -1,5 +1,6 @@
 import type { Standard } from '../schemas/standard.ts';
-import { CHART_CONFIG, PAGES, drawnSpec, shortName, type Lang, type Page } from './charts.ts';
+import type { RegisteredOffer } from '../reports/offers.ts';
+import { CHART_CONFIG, PAGES, UNKNOWN_OFFER, drawnSpec, municipalityWords, offerWords, shortName, type Lang, type Page } from './charts.ts';
 import { DEMO_NOTICE_CSS, demoNotice } from './demoNotice.ts';
 
 /** A dashboard page: navigation, the filters (kept in the URL), and each chart with its table and CSV link. */
@@ -25,12 +26,17 @@ const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;',
 const query = (params: Record<string, string | undefined>): string =>
   new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')).toString();
 
-export function renderDashboardPage(page: Page, { lang, filters, standards, demo = false }: { lang: Lang; filters: Filters; standards: ReadonlyMap<string, Standard>; demo?: boolean }): string {
+/**
+ * @param offers the offers registered in the log: the offer filter lists them, the charts and
+ *               tables name them
+ */
+export function renderDashboardPage(page: Page, { lang, filters, standards, offers = [], demo = false }: { lang: Lang; filters: Filters; standards: ReadonlyMap<string, Standard>; offers?: readonly RegisteredOffer[]; demo?: boolean }): string {
   const ui = UI[lang];
   const keep = { ...filters, lang: lang === 'en' ? 'en' : undefined };
-  const ctx = { standards, municipality: filters.municipality };
-  // the tables name a municipality as its standard does: "Roskilde (265)"
-  const municipalityWords = Object.fromEntries([...standards.values()].map((s) => [s.municipality, `${shortName(s)} (${s.municipality})`]));
+  const ctx = { standards, municipality: filters.municipality, offers };
+  // the tables name a municipality as its standard does, "Roskilde (265)", and an offer by its
+  // registered name and id
+  const named: Record<string, Record<string, string>> = { municipality: municipalityWords(ctx), offerId: offerWords(ctx) };
   const charts = page.charts.map((c) => {
     const { offer: _offer, ...reportFilters } = filters;
     const params = { ...c.params, ...reportFilters };
@@ -42,7 +48,9 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, demo
         field: x.field, label: x.label[lang],
         ...(x.quotes ? { quotes: true } : {}),
         ...(x.words ? { words: Object.fromEntries(Object.entries(typeof x.words === 'function' ? x.words(ctx) : x.words).map(([code, w]) => [code, w[lang]])) }
-          : x.field === 'municipality' ? { words: municipalityWords } : {}),
+          : named[x.field] ? { words: named[x.field] } : {}),
+        // an offer the log has no registration of (with offers known)
+        ...(x.field === 'offerId' && offers.length > 0 ? { unknown: UNKNOWN_OFFER[lang] } : {}),
       })),
       kpi: c.kpi,
       kpiRatio: c.kpiRatio,
@@ -54,6 +62,18 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, demo
   const nav = PAGES.map((p) => `<a href="/dashboards/${p.id}?${esc(query(keep))}"${p.id === page.id ? ' aria-current="page"' : ''}>${esc(p.title[lang])}</a>`).join('\n      ');
   const options = [`<option value="">${ui.all}</option>`, ...[...standards.values()].map((s) =>
     `<option value="${s.municipality}"${filters.municipality === s.municipality ? ' selected' : ''}>${esc(s.municipality)} ${esc(shortName(s))}</option>`)].join('');
+  // the offer filter: the offers of the chosen municipality (else all, by municipality), by name;
+  // an offer in the URL that the log does not know is kept as its id
+  const offerOption = (id: string, name: string) => `<option value="${esc(id)}"${filters.offer === id ? ' selected' : ''}>${esc(name)}</option>`;
+  const listed = offers.filter((o) => !filters.municipality || o.municipality === filters.municipality);
+  const offerOptions = [
+    `<option value="">${ui.all}</option>`,
+    ...(filters.offer && !listed.some((o) => o.offerId === filters.offer) ? [offerOption(filters.offer, filters.offer)] : []),
+    ...[...standards.values()].map((s) => {
+      const own = listed.filter((o) => o.municipality === s.municipality).sort((a, b) => a.name.localeCompare(b.name, 'da'));
+      return own.length === 0 ? '' : `<optgroup label="${esc(`${shortName(s)} (${s.municipality})`)}">${own.map((o) => offerOption(o.offerId, o.name)).join('')}</optgroup>`;
+    }),
+  ].join('');
   const sections = page.charts.map((c) => `
     <section class="chart" aria-labelledby="${c.id}-title">
       <h2 id="${c.id}-title">${esc(c.title[lang])}</h2>
@@ -98,7 +118,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, demo
       <label>${ui.from} <input type="date" name="from" value="${esc(filters.from ?? '')}"></label>
       <label>${ui.to} <input type="date" name="to" value="${esc(filters.to ?? '')}"></label>
       <label>${ui.on} <input type="date" name="on" value="${esc(filters.on ?? '')}"></label>
-      <label>${ui.offer} <input type="text" name="offer" size="18" value="${esc(filters.offer ?? '')}"></label>
+      <label>${ui.offer} <select name="offer">${offerOptions}</select></label>
       ${lang === 'en' ? '<input type="hidden" name="lang" value="en">' : ''}
       <button type="submit">${ui.apply}</button>
     </form>

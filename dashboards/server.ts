@@ -20,6 +20,7 @@ import { ProjectionCache } from './reportCache.ts';
 import { publicArrowIpc, publicDeclaration, publicReport, publicResult } from '../reports/public.ts';
 import { type AccessTokens, type Role } from './access.ts';
 import { findPage } from './charts.ts';
+import { registeredOffers } from '../reports/offers.ts';
 import { renderDashboardPage, type Filters } from './dashboardPage.ts';
 import { createMetrics } from './metrics.ts';
 import { lastDataDate, overview } from './overview.ts';
@@ -246,11 +247,13 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
       const f = nonEmpty as Filters;
       // Without --on the dashboards show the state on the last data date (not after today).
       const on = f.on ?? (await serial(() => lastDataDate(db.conn, todayInCopenhagen())));
+      // the offers by name: the offer filter lists them, the charts and tables name them
+      const offers = await serial(() => registeredOffers(db.conn));
       return reply
         .type('text/html; charset=utf-8')
         .header('content-security-policy', DASHBOARD_CSP)
         .header('cache-control', 'no-store')
-        .send(renderDashboardPage(page, { lang: parseLang(rawLang), filters: { municipality: f.municipality, from: f.from, to: f.to, on, offer: offer || undefined }, standards, demo: await holdsDemo() }));
+        .send(renderDashboardPage(page, { lang: parseLang(rawLang), filters: { municipality: f.municipality, from: f.from, to: f.to, on, offer: offer || undefined }, standards, offers, demo: await holdsDemo() }));
     });
 
     // vega, vega-lite and vega-embed from node_modules: nothing is fetched from a CDN.

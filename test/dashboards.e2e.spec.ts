@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
@@ -83,15 +83,50 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
     }, 60_000);
   }
 
-  it('the offer filter narrows the charts that have offers; Datakvalitet shows the pipeline\'s positions', async () => {
+  it('the offer filter lists the offers by name and narrows the charts that have offers; Datakvalitet shows the pipeline\'s positions', async () => {
+    // the names the log registered (read from the imported events, not from the pages)
+    const lines = [join(tmp.dir, 'ev.ndjson'), join(ROOT, 'test/fixtures/mixed.ndjson')].flatMap((f) => readFileSync(f, 'utf8').split('\n'));
+    const registered = new Map(lines.filter((l) => l.includes('"OfferRegistered"'))
+      .map((l) => JSON.parse(l) as { municipality: string; data: { offerId: string; name: string } }).map((e) => [e.data.offerId, e]));
+    const itc = registered.get('265-o-itc')!.data.name;
+    const klub = registered.get('265-o-klubvi')!.data.name;
     const { page } = await open('/dashboards/fremmoede?on=2024-12-31&offer=265-o-itc');
     try {
+      // the table names the offer and gives its id; the axis names it; the filter shows it chosen
       const offers = await page.locator('#absence-table tbody tr td:nth-child(3)').allTextContents();
       expect(offers.length).toBeGreaterThan(0);
-      expect(new Set(offers)).toEqual(new Set(['265-o-itc']));
-      expect(await page.locator('input[name=offer]').inputValue()).toBe('265-o-itc');
+      expect(new Set(offers)).toEqual(new Set([`${itc} (265-o-itc)`]));
+      const axis = await page.locator('#absence svg text').allTextContents();
+      expect(axis).toContain(itc);
+      expect(axis).not.toContain('265-o-itc');
+      expect(await page.locator('select[name=offer]').inputValue()).toBe('265-o-itc');
+      expect(await page.locator('select[name=offer] option:checked').textContent()).toBe(itc);
+      // every registered offer is listed by name, under its municipality
+      const listed = await page.locator('select[name=offer] optgroup').evaluateAll((groups) =>
+        groups.map((g) => [g.getAttribute('label'), [...g.querySelectorAll('option')].map((o) => [o.value, o.textContent])]));
+      expect(listed.map(([label]) => label)).toEqual(['Roskilde (265)', 'Lejre (350)']);
+      const options = listed.flatMap(([, opts]) => opts as [string, string][]);
+      expect(new Map(options)).toEqual(new Map([...registered].map(([id, e]) => [id, e.data.name])));
+      for (const [label, opts] of listed) {
+        const code = /\((\d+)\)/.exec(String(label))![1];
+        for (const [id] of opts as [string, string][]) expect(registered.get(id)!.municipality, id).toBe(code);
+      }
+      // choosing another offer puts it in the URL and narrows the table to it
+      await page.selectOption('select[name=offer]', '265-o-klubvi');
+      await Promise.all([page.waitForURL(/offer=265-o-klubvi/), page.click('form button[type=submit]')]);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      expect(new Set(await page.locator('#absence-table tbody tr td:nth-child(3)').allTextContents())).toEqual(new Set([`${klub} (265-o-klubvi)`]));
     } finally {
       await page.close();
+    }
+    // with a municipality chosen, the filter lists its offers only
+    const lejre = await open('/dashboards/bevillinger?on=2024-12-31&municipality=350');
+    try {
+      const values = await lejre.page.locator('select[name=offer] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+      expect(values).toEqual(['', ...[...registered].filter(([, e]) => e.municipality === '350').map(([id]) => id).sort((a, b) =>
+        registered.get(a)!.data.name.localeCompare(registered.get(b)!.data.name, 'da'))]);
+    } finally {
+      await lejre.page.close();
     }
     // an offer with no rows: the charts with offers say so instead of drawing empty axes
     const none = await open('/dashboards/fremmoede?on=2024-12-31&offer=265-o-none');

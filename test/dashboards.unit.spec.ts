@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 import { View, parse } from 'vega';
 import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
-import { CHART_CONFIG, PAGES, drawnSpec } from '../dashboards/charts.ts';
+import { CHART_CONFIG, PAGES, drawnSpec, offerAxisLabels } from '../dashboards/charts.ts';
 import { renderDashboardPage } from '../dashboards/dashboardPage.ts';
 import { findReport } from '../reports/catalogue.ts';
 import { loadStandards } from '../schemas/standard.ts';
@@ -267,6 +267,63 @@ describe('dashboard charts', () => {
     expect(texts.filter((x) => x.startsWith('median pause'))).toHaveLength(1);
     expect((await draw('migration', 'en', rows)).texts).toEqual(expect.arrayContaining(['265-o-x · 1 Jan 2024', 'median gap 3 days', '60%']));
     for (const w of ['Fortsat under § 82a', 'Andet § 104-tilbud', 'Stoppet', 'Stadig registreret § 104']) expect(texts).toContain(w);
+  });
+
+  it('offers go by their registered names: on the axes, in the tooltips and tables; a shared name says whose', async () => {
+    // Both municipalities buy places at another municipality's "Aktivitetshus"; Roskilde registered
+    // two offers under one name; 265-o-gone was never registered.
+    const offers = [
+      { municipality: '265', offerId: '265-o-hus', name: 'Aktivitetshus' },
+      { municipality: '350', offerId: '350-o-hus', name: 'Aktivitetshus' },
+      { municipality: '265', offerId: '265-o-a', name: 'Klubben' },
+      { municipality: '265', offerId: '265-o-b', name: 'Klubben' },
+      { municipality: '350', offerId: '350-o-cafe', name: 'Café Ø' },
+    ];
+    expect(offerAxisLabels({ standards, offers })).toEqual({
+      '265-o-hus': 'Aktivitetshus (Roskilde)', '350-o-hus': 'Aktivitetshus (Lejre)',
+      '265-o-a': 'Klubben (265-o-a)', '265-o-b': 'Klubben (265-o-b)', '350-o-cafe': 'Café Ø',
+    });
+    // with Lejre chosen, its offers alone: no other offer shares a name
+    expect(offerAxisLabels({ standards, offers, municipality: '350' })).toEqual({ '350-o-hus': 'Aktivitetshus', '350-o-cafe': 'Café Ø' });
+
+    const rows = [
+      { municipality: '265', offerId: '265-o-hus', daysPerWeek: 2, grants: 3 },
+      { municipality: '350', offerId: '350-o-cafe', daysPerWeek: 1, grants: 1 },
+      { municipality: '265', offerId: '265-o-gone', daysPerWeek: 3, grants: 2 },
+    ];
+    const drawn = async (lang: 'da' | 'en') => {
+      const chart = charts.find((c) => c.chart.id === 'days-by-offer')!.chart;
+      const { spec } = compile({ ...drawnSpec(chart, lang, { standards, offers }), width: 400, datasets: { rows }, config: CHART_CONFIG } as never);
+      const view = new View(parse(spec), { renderer: 'none' });
+      const svg = await view.toSVG();
+      return { view, texts: [...svg.matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]!) };
+    };
+    const da = await drawn('da');
+    expect(da.texts).toEqual(expect.arrayContaining(['Aktivitetshus (Roskilde)', 'Café Ø', 'Ukendt tilbud (265-o-gone)']));
+    for (const id of ['265-o-hus', '350-o-cafe']) expect(da.texts).not.toContain(id);
+    const tips = marks(da.view, 'rect').flatMap((m) => m.items.map((i) => (i as { tooltip?: Record<string, string> }).tooltip)).filter((x) => x !== undefined);
+    expect(new Set(tips.map((x) => x.Tilbud))).toEqual(new Set(['Aktivitetshus (265-o-hus)', 'Café Ø (350-o-cafe)', 'Ukendt tilbud (265-o-gone)']));
+    expect(new Set(tips.map((x) => x.Kommune))).toEqual(new Set(['Roskilde (265)', 'Lejre (350)']));
+    expect((await drawn('en')).texts).toContain('Unknown offer (265-o-gone)');
+    // without the offers (none registered): the ids, as before
+    const bare = compile({ ...drawnSpec(charts.find((c) => c.chart.id === 'days-by-offer')!.chart, 'da', { standards }), width: 400, datasets: { rows }, config: CHART_CONFIG } as never).spec;
+    const bareTexts = [...(await new View(parse(bare), { renderer: 'none' }).toSVG()).matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]);
+    expect(bareTexts).toEqual(expect.arrayContaining(['265-o-hus', '350-o-cafe', '265-o-gone']));
+
+    // §82a names the offer before the date; the table gives name and id, an unknown offer as such
+    const migration = compile({ ...drawnSpec(charts.find((c) => c.chart.id === 'migration')!.chart, 'da', { standards, offers }), width: 400,
+      datasets: { rows: [{ municipality: '265', offerId: '265-o-a', effectiveDate: '2024-01-01', cohort: 2, continuedUnder82a: 2, movedTo104: 0, ended: 0, stillRecordedAs104: 0, medianGapDays: 0, lostAppealRoute: 2 }] },
+      config: CHART_CONFIG } as never).spec;
+    expect((await new View(parse(migration), { renderer: 'none' }).toSVG())).toContain('Klubben (265-o-a) · 1. Jan 2024');
+    const html = renderDashboardPage(PAGES.find((p) => p.id === 'bevillinger')!, { lang: 'da', filters: { offer: '350-o-cafe' }, standards, offers });
+    const config = JSON.parse(/<script type="application\/json" id="sel104-charts">(.*?)<\/script>/s.exec(html)![1]!) as
+      { charts: { id: string; columns: { field: string; words?: Record<string, string>; unknown?: string }[] }[] };
+    const column = config.charts.find((c) => c.id === 'days-by-offer')!.columns.find((c) => c.field === 'offerId')!;
+    expect(column.words).toEqual({ '265-o-hus': 'Aktivitetshus (265-o-hus)', '350-o-hus': 'Aktivitetshus (350-o-hus)', '265-o-a': 'Klubben (265-o-a)', '265-o-b': 'Klubben (265-o-b)', '350-o-cafe': 'Café Ø (350-o-cafe)' });
+    expect(column.unknown).toBe('Ukendt tilbud ({code})');
+    // the filter: every offer by name, under its municipality, the chosen one selected
+    expect(html).toContain('<optgroup label="Roskilde (265)"><option value="265-o-hus">Aktivitetshus</option><option value="265-o-a">Klubben</option><option value="265-o-b">Klubben</option></optgroup>');
+    expect(html).toContain('<optgroup label="Lejre (350)"><option value="350-o-hus">Aktivitetshus</option><option value="350-o-cafe" selected>Café Ø</option></optgroup>');
   });
 
   it('the evidence sheet gives each rule value in the page’s language, in the table and the tooltip', async () => {

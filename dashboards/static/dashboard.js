@@ -43,7 +43,9 @@
       const numeric = typeof r[c.field] === 'number';
       const td = document.createElement('td');
       td.textContent = c.quotes && danish ? quoted(r, r[c.field])
-        : c.words && c.words[r[c.field]] ? c.words[r[c.field]] : cell(c.field, r[c.field]);
+        : c.words && c.words[r[c.field]] ? c.words[r[c.field]]
+        // a code without words that the column names anyway (an offer never registered)
+        : c.unknown && r[c.field] != null ? c.unknown.replace('{code}', r[c.field]) : cell(c.field, r[c.field]);
       if (numeric) td.className = 'num';
       return td.outerHTML;
     }).join('') + '</tr>').join('');

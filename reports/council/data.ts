@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from '../../consumers/database.ts';
 import type { Standard } from '../../schemas/standard.ts';
 import { runReport, type Row } from '../runner.ts';
+import { registeredOffers } from '../offers.ts';
 import type { CouncilPeriod } from './period.ts';
 
 /**
@@ -68,13 +68,7 @@ export async function loadCouncilData(
 }
 
 async function offerNames(conn: DuckDBConnection, municipality: string, asOf: string): Promise<Map<string, string>> {
-  const found = await queryRows<{ offer_id: string; name: string }>(
-    conn,
-    `SELECT offer_id, arg_max(name, (occurred_on, recorded_at, event_id)) AS name FROM offers
-     WHERE municipality = $1 AND recorded_at <= CAST($2 AS TIMESTAMPTZ) GROUP BY offer_id ORDER BY offer_id`,
-    [municipality, asOf],
-  );
-  return new Map(found.map((r) => [r.offer_id, r.name]));
+  return new Map((await registeredOffers(conn, { municipality, asOf })).map((o) => [o.offerId, o.name]));
 }
 
 /** A count or percentage of a report row (the catalogue types them; null stays null). */
