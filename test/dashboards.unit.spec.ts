@@ -65,6 +65,26 @@ describe('dashboard charts', () => {
     for (const c of colours) expect((1.05 / (luminance(c) + 0.05)), c).toBeGreaterThanOrEqual(3);
   });
 
+  it('neighbouring days per week differ clearly in colour (CIE76 ΔE ≥ 10), darker for more days', async () => {
+    const values = Array.from({ length: 5 }, (_, i) => ({ k: i + 1 }));
+    const { spec } = compile({ data: { values }, mark: 'bar', encoding: { x: { field: 'k', type: 'ordinal' }, color: { field: 'k', type: 'ordinal' } }, config: CHART_CONFIG } as never);
+    const view = new View(parse(spec), { renderer: 'none' });
+    await view.runAsync();
+    const rgb = (view.scale('color').range() as string[]).slice(0, 5).map((c) => c.match(/\d+/g)!.slice(0, 3).map(Number));
+    // sRGB (D65) → CIE L*a*b*
+    const lab = (c: number[]): number[] => {
+      const [r, g, b] = c.map((v) => v / 255).map((v) => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)) as [number, number, number];
+      const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
+      const [x, y, z] = [(0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b, (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883];
+      return [116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))];
+    };
+    const labs = rgb.map(lab);
+    for (let i = 1; i < 5; i++) {
+      expect(Math.hypot(...labs[i]!.map((v, j) => v - labs[i - 1]![j]!)), `${i} → ${i + 1} days`).toBeGreaterThanOrEqual(10);
+      expect(labs[i]![0], `${i + 1} days darker than ${i}`).toBeLessThan(labs[i - 1]![0]!);
+    }
+  });
+
   it('the VUM level axes call a grant without assessment "ingen VUM" / "no VUM", not "null"', async () => {
     const rows = [
       { municipality: '265', offerId: 'o-1', functionLevel: null, daysPerWeek: 2, grants: 1 },
