@@ -334,7 +334,7 @@ const folded = (fields: readonly { field: string; label: Text }[], lang: Lang, r
         : { axis: countAxis, title: y[lang] }),
     },
     color: { field: row.field, type: 'nominal', title: row.label[lang] },
-    tooltip: [{ field: row.field, type: 'nominal', title: row.label[lang] }, { field: 'stepLabel', type: 'nominal', title: null }, { field: 'count', type: 'quantitative', title: y[lang], format: ',d' }],
+    tooltip: [{ field: row.field, type: 'nominal', title: row.label[lang] }, { field: 'stepLabel', type: 'nominal', title: t('Trin', 'Step')[lang] }, { field: 'count', type: 'quantitative', title: y[lang], format: ',d' }],
   },
 });
 
@@ -398,9 +398,13 @@ const migrationFlow = (lang: Lang, ctx: ChartContext): TopLevelSpec => {
 };
 
 /** The revision evidence: share decided within w weeks, with every deadline of the standards as a rule. */
-const curve = (lang: Lang, { standards }: ChartContext): TopLevelSpec => {
-  const deadlines = [...standards.values()].flatMap((s) =>
-    s.versions.filter((v) => v.processingDeadlineWeeks !== null).map((v) => ({ municipality: s.municipality, version: v.id, weeks: v.processingDeadlineWeeks })));
+const curve = (lang: Lang, { standards, municipality }: ChartContext): TopLevelSpec => {
+  // the chosen municipality's deadlines (all, without a choice), each labelled "Lejre: 12 uger"
+  const deadlines = [...standards.values()].filter((s) => !municipality || s.municipality === municipality).flatMap((s) =>
+    s.versions.filter((v) => v.processingDeadlineWeeks !== null).map((v) => ({
+      municipality: s.municipality, version: v.id, weeks: v.processingDeadlineWeeks,
+      label: `${shortName(s)}: ${v.processingDeadlineWeeks} ${t('uger', 'weeks')[lang]}`,
+    })));
   return {
     $schema: SCHEMA,
     width: 'container',
@@ -410,10 +414,13 @@ const curve = (lang: Lang, { standards }: ChartContext): TopLevelSpec => {
         data: { name: 'rows' },
         mark: { type: 'line' },
         encoding: {
-          x: { field: 'weeks', type: 'quantitative', title: t('Uger fra ansøgning til afgørelse', 'Weeks from application to decision')[lang], scale: { domain: [0, 52] } },
+          x: { field: 'weeks', type: 'quantitative', title: t('Uger fra ansøgning til afgørelse', 'Weeks from application to decision')[lang], scale: { domain: [0, 52], nice: false } },
           y: { field: 'sharePct', type: 'quantitative', title: t('Afgjort inden for (%)', 'Decided within (%)')[lang], scale: { domain: [0, 100] } },
           color: { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
-          tooltip: [{ field: 'municipality', type: 'nominal' }, { field: 'weeks', type: 'quantitative' }, { field: 'sharePct', type: 'quantitative', format: ',.1f' }],
+          tooltip: [
+            { field: 'municipality', type: 'nominal', title: L.municipality[lang] }, { field: 'weeks', type: 'quantitative', title: t('Uger', 'Weeks')[lang] },
+            { field: 'sharePct', type: 'quantitative', title: t('Afgjort inden for (%)', 'Decided within (%)')[lang], format: ',.1f' },
+          ],
         },
       },
       {
@@ -422,13 +429,16 @@ const curve = (lang: Lang, { standards }: ChartContext): TopLevelSpec => {
         encoding: {
           x: { field: 'weeks', type: 'quantitative' },
           color: { field: 'municipality', type: 'nominal' },
-          tooltip: [{ field: 'version', type: 'nominal', title: t('Kvalitetsstandard', 'Quality standard')[lang] }, { field: 'weeks', type: 'quantitative', title: t('Frist (uger)', 'Deadline (weeks)')[lang] }],
+          tooltip: [
+            { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
+            { field: 'version', type: 'nominal', title: t('Kvalitetsstandard', 'Quality standard')[lang] }, { field: 'weeks', type: 'quantitative', title: t('Frist (uger)', 'Deadline (weeks)')[lang] },
+          ],
         },
       },
       {
         data: { values: deadlines },
         mark: { type: 'text', align: 'left', dx: 3, dy: -4, baseline: 'bottom' },
-        encoding: { x: { field: 'weeks', type: 'quantitative' }, y: { datum: 100 }, text: { field: 'version', type: 'nominal' } },
+        encoding: { x: { field: 'weeks', type: 'quantitative' }, y: { datum: 100 }, text: { field: 'label', type: 'nominal' } },
       },
     ],
   };
@@ -586,7 +596,7 @@ export const PAGES: readonly Page[] = [
       },
       {
         id: 'curve', report: 'processing-time-curve',
-        title: t('Hvor mange var afgjort efter w uger?', 'How many were decided within w weeks?'),
+        title: t('Andel afgjort inden for 1–52 uger', 'Share decided within 1–52 weeks'),
         description: t('For hver uge 1–52: andelen af afgjorte ansøgninger, der var afgjort inden for så mange uger. Stiplede linjer er fristerne i kvalitetsstandardernes versioner (Lejre: 20 uger før, 12 uger nu).', 'For each week 1–52: the share of decided applications decided within that many weeks. Dashed lines are the deadlines of the quality standards’ versions (Lejre: 20 weeks before, 12 weeks now).'),
         columns: [col('municipality', 'Kommune', 'Municipality'), col('weeks', 'Uger', 'Weeks'), col('decided', 'Afgjort', 'Decided'), col('decidedWithin', 'Afgjort inden for', 'Decided within'), col('sharePct', 'Andel (%)', 'Share (%)')],
         spec: curve,
@@ -818,11 +828,16 @@ export const PAGES: readonly Page[] = [
         description: t('Linjer i dead-letter-lageret efter felt og regel.', 'Lines in the dead-letter store by field and rule.'),
         columns: [col('path', 'Felt', 'Field'), col('rule', 'Regel', 'Rule'), col('lines', 'Linjer', 'Lines')],
         spec: (lang) => ({
-          $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 200, mark: 'bar',
+          $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 200, mark: { type: 'bar', stroke: 'white', strokeWidth: 1 },
           encoding: {
             y: { field: 'path', type: 'nominal', title: t('Felt', 'Field')[lang] },
             x: { field: 'lines', type: 'quantitative', aggregate: 'sum', title: t('Linjer', 'Lines')[lang], axis: countAxis },
-            tooltip: [{ field: 'path', type: 'nominal' }, { field: 'lines', type: 'quantitative', aggregate: 'sum' }],
+            // a segment per rule broken on the field
+            detail: { field: 'rule', type: 'nominal' },
+            tooltip: [
+              { field: 'path', type: 'nominal', title: t('Felt', 'Field')[lang] }, { field: 'rule', type: 'nominal', title: t('Regel', 'Rule')[lang] },
+              { field: 'lines', type: 'quantitative', aggregate: 'sum', title: t('Linjer', 'Lines')[lang], format: ',d' },
+            ],
           },
         }),
       },

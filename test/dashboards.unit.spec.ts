@@ -289,6 +289,35 @@ describe('dashboard charts', () => {
     for (const w of ['Fortsat under § 82a', 'Andet § 104-tilbud', 'Stoppet', 'Stadig registreret § 104']) expect(texts).toContain(w);
   });
 
+  it('every tooltip names each of its fields in the page\'s language', () => {
+    const untitled: string[] = [];
+    const walk = (node: unknown, where: string): void => {
+      if (Array.isArray(node)) return node.forEach((n) => walk(n, where));
+      if (node === null || typeof node !== 'object') return;
+      for (const [k, v] of Object.entries(node)) {
+        if (k === 'tooltip' && v !== null && typeof v === 'object') {
+          for (const item of Array.isArray(v) ? v : [v]) if (typeof (item as { title?: unknown }).title !== 'string') untitled.push(`${where}: ${JSON.stringify(item)}`);
+        } else if (k === 'tooltip' && v === true) untitled.push(`${where}: tooltip: true`);
+        else walk(v, where);
+      }
+    };
+    for (const { page, chart } of charts) for (const lang of ['da', 'en'] as const) walk(drawnSpec(chart, lang, { standards }), `${page}/${chart.id} (${lang})`);
+    expect(untitled).toEqual([]);
+  });
+
+  it('the processing-time curve labels each deadline with its municipality and weeks, the chosen municipality\'s only', async () => {
+    const chart = charts.find((c) => c.chart.id === 'curve')!.chart;
+    const rows = [{ municipality: '350', weeks: 12, decided: 10, decidedWithin: 9, sharePct: 90 }, { municipality: '265', weeks: 12, decided: 4, decidedWithin: 4, sharePct: 100 }];
+    const texts = async (lang: 'da' | 'en', municipality?: string) => {
+      const { spec } = compile({ ...drawnSpec(chart, lang, { standards, municipality }), width: 400, datasets: { rows }, config: CHART_CONFIG } as never);
+      return [...(await new View(parse(spec), { renderer: 'none' }).toSVG()).matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]);
+    };
+    // standards/350.json: 20 weeks (lejre-old), then 12 (lejre-2021); Roskilde's has no deadline
+    expect(await texts('da')).toEqual(expect.arrayContaining(['Lejre: 20 uger', 'Lejre: 12 uger']));
+    expect(await texts('en')).toEqual(expect.arrayContaining(['Lejre: 20 weeks', 'Lejre: 12 weeks']));
+    expect((await texts('da', '265')).filter((x) => x!.startsWith('Lejre'))).toEqual([]);
+  });
+
   it('offers go by their registered names: on the axes, in the tooltips and tables; a shared name says whose', async () => {
     // Both municipalities buy places at another municipality's "Aktivitetshus"; Roskilde registered
     // two offers under one name; 265-o-gone was never registered.
