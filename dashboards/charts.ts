@@ -105,7 +105,8 @@ const trend = (field: string, label: Text, lang: Lang, { pct = false, periods = 
       }
     : { mark: { type: 'line', point: true } }),
   encoding: {
-    x: { field: 'period', type: 'ordinal', title: periods[lang] },
+    // years stand upright; quarters and months, many and longer, on end
+    x: { field: 'period', type: 'ordinal', title: periods[lang], ...(periods === L.year ? { axis: { labelAngle: 0 } } : {}) },
     y: { field, type: 'quantitative', title: label[lang], ...(pct ? { scale: { domain: [0, 100] } } : { axis: countAxis }) },
     color: { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
     tooltip: [
@@ -325,7 +326,8 @@ const folded = (fields: readonly { field: string; label: Text }[], lang: Lang, r
   ],
   mark: 'bar',
   encoding: {
-    x: { field: 'stepLabel', type: 'nominal', sort: fields.map((f) => f.label[lang]), title: null },
+    // upright, a word a line ("Delvist / fastholdt")
+    x: { field: 'stepLabel', type: 'nominal', sort: fields.map((f) => f.label[lang]), title: null, axis: { labelAngle: 0, labelExpr: "split(datum.label, ' ')" } },
     xOffset: { field: row.field, type: 'nominal' },
     y: {
       field: 'count', type: 'quantitative',

@@ -305,6 +305,24 @@ describe('dashboard charts', () => {
     expect(untitled).toEqual([]);
   });
 
+  it('short category labels stand upright: the funnel\'s steps (a word a line) and the years', async () => {
+    // the attributes of the <text> that shows `text` (alone, or as one of its lines)
+    const attributesOf = (svg: string, text: string): string =>
+      [...svg.matchAll(/<text([^>]*)>((?:(?!<\/text>).)*)<\/text>/gs)].find((m) => m[2] === text || m[2]!.includes(`>${text}<`))?.[1] ?? 'missing';
+    const funnel = await draw('funnel', 'da', [{ municipality: '265', decisions: 100, complaints: 10, reassessed: 6, fullyRevised: 1, partlyRevised: 2, maintained: 3, forwarded: 5, upheld: 2, changed: 1, remitted: 1, dismissed: 1 }]);
+    for (const word of ['Afgørelser', 'Delvist', 'fastholdt']) {
+      const attributes = attributesOf(funnel.svg, word);
+      expect(attributes, word).not.toBe('missing');
+      expect(attributes, word).not.toMatch(/rotate\((?!0\))/);
+    }
+    const years = await draw('reversal', 'da', [{ period: '2023', municipality: '265', reversalRatePct: 30 }, { period: '2024', municipality: '265', reversalRatePct: 40 }]);
+    expect(attributesOf(years.svg, '2023')).not.toBe('missing');
+    expect(attributesOf(years.svg, '2023')).not.toMatch(/rotate\((?!0\))/);
+    // quarters, many, stay on end
+    const quarters = await draw('applications', 'da', [{ period: '2023-Q1', municipality: '265', applications: 3 }]);
+    expect(attributesOf(quarters.svg, '2023-Q1')).toMatch(/rotate\((?!0\))/);
+  });
+
   it('the processing-time curve labels each deadline with its municipality and weeks, the chosen municipality\'s only', async () => {
     const chart = charts.find((c) => c.chart.id === 'curve')!.chart;
     const rows = [{ municipality: '350', weeks: 12, decided: 10, decidedWithin: 9, sharePct: 90 }, { municipality: '265', weeks: 12, decided: 4, decidedWithin: 4, sharePct: 100 }];
