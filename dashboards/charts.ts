@@ -39,6 +39,8 @@ export interface Chart {
    * with a value.
    */
   kpiRatio?: readonly [string, string];
+  /** What the chart says without rows, where more can be said than that the filters hold none. */
+  empty?: Text;
   /** Show the table alternative open: the table is the content (the evidence sheet's wording). */
   tableOpen?: boolean;
   /** The table's rows in this order of a field's codes (the report's order within each); others last. */
@@ -827,6 +829,7 @@ export const PAGES: readonly Page[] = [
       {
         id: 'dead-letters', report: 'dead-letters',
         title: t('Afviste linjer efter årsag', 'Rejected lines by reason'),
+        empty: t('Ingen afviste linjer modtaget i perioden.', 'No rejected lines received in the period.'),
         description: t('Linjer i dead-letter-lageret efter felt og regel.', 'Lines in the dead-letter store by field and rule.'),
         columns: [col('path', 'Felt', 'Field'), col('rule', 'Regel', 'Rule'), col('lines', 'Linjer', 'Lines')],
         spec: (lang) => ({

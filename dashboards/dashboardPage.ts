@@ -54,6 +54,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
       })),
       kpi: c.kpi,
       kpiRatio: c.kpiRatio,
+      empty: c.empty?.[lang],
       tableOrder: c.tableOrder,
     };
   });

@@ -323,6 +323,17 @@ describe('dashboard charts', () => {
     expect(attributesOf(quarters.svg, '2023-Q1')).toMatch(/rotate\((?!0\))/);
   });
 
+  it('no dead letters in the period is said as such, other empty charts name the filters', () => {
+    const page = PAGES.find((p) => p.id === 'datakvalitet')!;
+    for (const [lang, words] of [['da', 'Ingen afviste linjer modtaget i perioden.'], ['en', 'No rejected lines received in the period.']] as const) {
+      const html = renderDashboardPage(page, { lang, filters: {}, standards });
+      const config = JSON.parse(/<script type="application\/json" id="sel104-charts">(.*?)<\/script>/s.exec(html)![1]!) as { empty: string; charts: { id: string; empty?: string }[] };
+      expect(config.charts.find((c) => c.id === 'dead-letters')!.empty).toBe(words);
+      expect(config.charts.find((c) => c.id === 'checks')!.empty).toBeUndefined();
+      expect(config.empty).toBe(lang === 'da' ? 'Ingen data for de valgte filtre.' : 'No data for the chosen filters.');
+    }
+  });
+
   it('the processing-time curve labels each deadline with its municipality and weeks, the chosen municipality\'s only', async () => {
     const chart = charts.find((c) => c.chart.id === 'curve')!.chart;
     const rows = [{ municipality: '350', weeks: 12, decided: 10, decidedWithin: 9, sharePct: 90 }, { municipality: '265', weeks: 12, decided: 4, decidedWithin: 4, sharePct: 100 }];

@@ -125,7 +125,7 @@
       fillTable(document.getElementById(chart.id + '-table'), chart.columns, tableRows);
       if (rows.length === 0) {
         // an empty frame with axes would look like a chart that failed to draw
-        target.textContent = config.empty;
+        target.textContent = chart.empty || config.empty;
         target.dataset.rendered = '0';
         target.classList.add('empty');
         return;
