@@ -448,6 +448,21 @@ const curve = (lang: Lang, { standards, municipality }: ChartContext): TopLevelS
   };
 };
 
+/** A colour `#rrggbb` darkened towards black by `by` (0–1). */
+const darker = (hex: string, by: number): string =>
+  `#${[1, 3, 5].map((i) => Math.round(parseInt(hex.slice(i, i + 2), 16) * (1 - by)).toString(16).padStart(2, '0')).join('')}`;
+
+/**
+ * Colours of the versions of standards: the latest version of each in its municipality's colour (as
+ * on every chart), each earlier one a third darker than the next.
+ */
+export function versionColours(standards: ReadonlyMap<string, Standard>, shown: readonly Standard[]): { domain: string[]; range: string[] } {
+  const all = [...standards.keys()].sort();
+  const palette = CHART_CONFIG.range.category;
+  const pairs = shown.flatMap((s) => s.versions.map((v, i) => [v.id, darker(palette[all.indexOf(s.municipality) % palette.length]!, Math.min(0.8, (s.versions.length - 1 - i) / 3))] as const));
+  return { domain: pairs.map(([id]) => id), range: pairs.map(([, c]) => c) };
+}
+
 export const PAGES: readonly Page[] = [
   {
     id: 'overblik',
@@ -774,6 +789,9 @@ export const PAGES: readonly Page[] = [
           const rule = { field: 'label', type: 'nominal' as const, title: t('Regel', 'Rule')[lang], sort: Object.values(RULE_LABELS).map((l) => l[lang]), axis: { labelLimit: 300 } };
           const version = { field: 'standardVersion', type: 'nominal' as const, title: t('Version', 'Version')[lang] };
           const share = t('Andel (%)', 'Share (%)')[lang];
+          // a version takes its municipality's colour, the earlier ones darker
+          const shown = [...ctx.standards.values()].filter((s) => !ctx.municipality || s.municipality === ctx.municipality).sort((a, b) => a.municipality.localeCompare(b.municipality));
+          const versionColour = { ...version, scale: versionColours(ctx.standards, shown) };
           return {
             $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 360,
             transform: [
@@ -781,7 +799,8 @@ export const PAGES: readonly Page[] = [
               { calculate: labelOf(valueWords(ctx), 'value', lang), as: 'valueText' },
               { filter: 'datum.ifAppliedPct != null' },
             ],
-            encoding: { y: rule, yOffset: version, color: version },
+            // within a rule: the versions in order, as the legend lists them
+            encoding: { y: rule, yOffset: { ...version, sort: versionColour.scale.domain }, color: versionColour },
             layer: [
               {
                 mark: 'bar',
@@ -792,7 +811,8 @@ export const PAGES: readonly Page[] = [
                     { field: 'inForcePct', type: 'quantitative', title: t('Mens gældende (%)', 'While in force (%)')[lang], format: ',.1f' }],
                 },
               },
-              { mark: { type: 'tick', color: 'black', thickness: 2 }, encoding: { x: { field: 'inForcePct', type: 'quantitative' } } },
+              // (the colour as a value: the layers' version colour would hide the tick on its bar)
+              { mark: { type: 'tick', thickness: 2 }, encoding: { x: { field: 'inForcePct', type: 'quantitative' }, color: { value: '#1a1a1a' } } },
             ],
           };
         },

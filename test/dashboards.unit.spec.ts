@@ -404,6 +404,26 @@ describe('dashboard charts', () => {
     expect(html).toContain('<optgroup label="Lejre (350)"><option value="350-o-hus">Aktivitetshus</option><option value="350-o-cafe" selected>Café Ø</option></optgroup>');
   });
 
+  it('the evidence sheet colours a version as its municipality, the earlier one darker, in order', async () => {
+    const rows = [
+      { municipality: '265', rule: 'follow_up_interval', standardVersion: 'roskilde', value: '12 months', ifAppliedPct: 88, inForcePct: 88 },
+      { municipality: '350', rule: 'processing_deadline', standardVersion: 'lejre-old', value: '20 weeks', ifAppliedPct: 94, inForcePct: 90 },
+      { municipality: '350', rule: 'processing_deadline', standardVersion: 'lejre-2021', value: '12 weeks', ifAppliedPct: 65, inForcePct: 88 },
+    ];
+    const chart = charts.find((c) => c.chart.id === 'evidence')!.chart;
+    const { spec } = compile({ ...drawnSpec(chart, 'da', { standards }), width: 400, datasets: { rows }, config: CHART_CONFIG } as never);
+    const view = new View(parse(spec), { renderer: 'none' });
+    await view.runAsync();
+    // the bars, and the ticks (share while in force, drawn as thin rects) in near-black on every bar
+    const [bars, ticks] = marks(view, 'rect').map((m) => m.items as unknown as { y: number; width: number; fill: string; datum: { standardVersion: string } }[]);
+    expect(ticks!.map((t) => t.fill)).toEqual(['#1a1a1a', '#1a1a1a', '#1a1a1a']);
+    const fill = Object.fromEntries(bars!.map((b) => [b.datum.standardVersion, b.fill]));
+    // Roskilde (265) and Lejre (350) as on every chart; lejre-old a third darker: #c4620a × 2/3
+    expect(fill).toEqual({ roskilde: '#4c78a8', 'lejre-2021': '#c4620a', 'lejre-old': '#834107' });
+    const y = Object.fromEntries(bars!.map((b) => [b.datum.standardVersion, b.y]));
+    expect(y['lejre-old']).toBeLessThan(y['lejre-2021']!);
+  });
+
   it('the evidence sheet gives each rule value in the page’s language, in the table and the tooltip', async () => {
     // The report's values are English; Lejre's standards hold 20 and 12 weeks, VUM group 3.
     const rows = [
