@@ -144,12 +144,26 @@ describe.runIf(available)('Kafka log (mock cluster, 3 brokers)', () => {
       await raw.disconnect();
       const twiceDb = join(t.dir, 'twice.duckdb');
       const firstRun = await projectOnce(twiceDb, twice);
-      expect(firstRun).toEqual({ projected: EVENT_COUNT, duplicates: 1, deadLetters: 0 });
+      // Every message of the topic is projected or a duplicate: the one sent again, and any batch
+      // kafkajs itself sent again after a timeout (at-least-once; seen under load in CI).
+      const topicMessages = async (): Promise<number> => {
+        const admin = new Kafka({ clientId: 'test', brokers: twice.brokers, logLevel: logLevel.NOTHING }).admin();
+        await admin.connect();
+        try {
+          return (await admin.fetchTopicOffsets(twice.topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+        } finally {
+          await admin.disconnect();
+        }
+      };
+      const messages = await topicMessages();
+      expect(messages).toBeGreaterThanOrEqual(EVENT_COUNT + 1);
+      expect(firstRun).toEqual({ projected: EVENT_COUNT, duplicates: messages - EVENT_COUNT, deadLetters: 0 });
       // The whole input once more, after projection: every event is a duplicate.
       const again = await produce(twice, EVENTS);
       expect(again.accepted).toBe(EVENT_COUNT); // the producer keeps no state …
       const secondRun = await projectOnce(twiceDb, twice);
-      expect(secondRun).toEqual({ projected: 0, duplicates: EVENT_COUNT, deadLetters: 0 }); // … the projector does
+      expect(secondRun).toEqual({ projected: 0, duplicates: (await topicMessages()) - messages, deadLetters: 0 }); // … the projector does
+      expect(secondRun.duplicates).toBeGreaterThanOrEqual(EVENT_COUNT);
       expect(await projectionDigest(twiceDb, { withoutPosition: true })).toEqual(await projectionDigest(join(t.dir, 'once.duckdb'), { withoutPosition: true }));
     } finally {
       t.cleanup();
