@@ -12,6 +12,7 @@ export interface MunicipalityOverview {
   attendance: number;
   followUps: number;
   complaints: number;
+  /** Offers registered (distinct offerIds: a re-registration is the same offer). */
   offers: number;
   /** Earliest and latest business date over every projection table (YYYY-MM-DD). */
   firstOccurredOn: string | null;
@@ -76,12 +77,13 @@ const COUNTED: Record<string, string> = {
   offers: `'offers'`,
 };
 
+// Offers are counted once each, however often registered (a changed name or approval registers again).
 const OVERVIEW_SQL = `
-SELECT municipality, kind, count(*) AS n,
+SELECT municipality, kind, CASE WHEN kind = 'offers' THEN count(DISTINCT offer_id) ELSE count(*) END AS n,
        strftime(min(occurred_on), '%Y-%m-%d') AS first_on,
        strftime(max(occurred_on), '%Y-%m-%d') AS last_on
 FROM (
-  ${TABLES.map((t) => `SELECT municipality, ${COUNTED[t.name] ?? `'other'`} AS kind, occurred_on FROM ${t.name}`).join('\n  UNION ALL ')}
+  ${TABLES.map((t) => `SELECT municipality, ${COUNTED[t.name] ?? `'other'`} AS kind, occurred_on, ${t.name === 'offers' ? 'offer_id' : 'NULL::VARCHAR'} AS offer_id FROM ${t.name}`).join('\n  UNION ALL ')}
 )
 GROUP BY municipality, kind
 ORDER BY municipality, kind`;

@@ -59,7 +59,7 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
     expect(cell(html, '350', 'Afgørelser: afslag')).toBe('0');
     expect(cell(html, '350', 'Ydelser startet')).toBe('1');
     expect(cell(html, '350', 'Fremmøderegistreringer')).toBe('2');
-    expect(cell(html, '350', 'Tilbud')).toBe('1');
+    expect(cell(html, '350', 'Registrerede tilbud')).toBe('1');
     expect(cell(html, '350', 'Første hændelsesdato')).toBe('01.01.2024');
     expect(cell(html, '350', 'Seneste hændelsesdato')).toBe('05.03.2024');
     expect(html).toMatch(/<dt>Afviste linjer \(dead letters\)<\/dt><dd>7<\/dd>/);
@@ -98,6 +98,20 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.json()).toMatchObject({ type: expect.any(String), title: 'Not Found', status: 404, detail: expect.stringContaining('/no/such/page') });
+  });
+
+  it('counts an offer registered again once, and a new offer as one more (last: it posts to the log)', async () => {
+    const offer = (eventId: string, offerId: string, occurredOn: string, name: string) => JSON.stringify({
+      eventId, type: 'OfferRegistered', schemaVersion: 1, municipality: '350', occurredOn, recordedAt: `${occurredOn}T09:00:00+01:00`,
+      data: { offerId, name, provider: { name: 'Fiktiv ApS', kind: 'private' }, legalBasis: 'SEL104', approvedBySocialtilsyn: true, listedOnTilbudsportalen: true },
+    });
+    const post = (lines: string[]) => app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/x-ndjson' }, payload: `${lines.join('\n')}\n` });
+    const registered = async () => cell((await app.inject({ method: 'GET', url: '/pipeline' })).body, '350', 'Registrerede tilbud');
+    // the fixture's o-1 registered again under a new name
+    expect((await post([offer('o-1-again', 'o-1', '2024-06-01', 'Fiktiv Aktivitetshus Nord')])).json()).toMatchObject({ accepted: 1 });
+    expect(await registered()).toBe('1');
+    expect((await post([offer('o-2', 'o-2', '2024-06-01', 'Fiktiv Café')])).json()).toMatchObject({ accepted: 1 });
+    expect(await registered()).toBe('2');
   });
 
   it('refuses a non-loopback host: exit 2, one line', () => {
