@@ -63,6 +63,8 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
   const nav = PAGES.map((p) => `<a href="/dashboards/${p.id}?${esc(query(keep))}"${p.id === page.id ? ' aria-current="page"' : ''}>${esc(p.title[lang])}</a>`).join('\n      ');
   const options = [`<option value="">${ui.all}</option>`, ...[...standards.values()].map((s) =>
     `<option value="${s.municipality}"${filters.municipality === s.municipality ? ' selected' : ''}>${esc(s.municipality)} ${esc(shortName(s))}</option>`)].join('');
+  // A page without a chart by offer has no offer filter; one chosen elsewhere stays in its links.
+  const hasOffers = page.charts.some((c) => c.columns.some((x) => x.field === 'offerId'));
   // the offer filter: the offers of the chosen municipality (else all, by municipality), by name;
   // an offer in the URL that the log does not know is kept as its id
   const offerOption = (id: string, name: string) => `<option value="${esc(id)}"${filters.offer === id ? ' selected' : ''}>${esc(name)}</option>`;
@@ -119,7 +121,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
       <label>${ui.from} <input type="date" name="from" value="${esc(filters.from ?? '')}"></label>
       <label>${ui.to} <input type="date" name="to" value="${esc(filters.to ?? '')}"></label>
       <label>${ui.on} <input type="date" name="on" value="${esc(filters.on ?? '')}"></label>
-      <label>${ui.offer} <select name="offer">${offerOptions}</select></label>
+      ${hasOffers ? `<label>${ui.offer} <select name="offer">${offerOptions}</select></label>` : filters.offer ? `<input type="hidden" name="offer" value="${esc(filters.offer)}">` : ''}
       ${lang === 'en' ? '<input type="hidden" name="lang" value="en">' : ''}
       <button type="submit">${ui.apply}</button>
     </form>

@@ -323,6 +323,14 @@ describe('dashboard charts', () => {
     expect(attributesOf(quarters.svg, '2023-Q1')).toMatch(/rotate\((?!0\))/);
   });
 
+  it('the offer filter is on the pages with charts by offer only; elsewhere a chosen offer is kept for the links', () => {
+    const withFilter = PAGES.filter((p) => renderDashboardPage(p, { lang: 'da', filters: {}, standards }).includes('<select name="offer">')).map((p) => p.id);
+    expect(withFilter).toEqual(['bevillinger', 'fremmoede', 'paragraf-82a']);
+    const overblik = renderDashboardPage(PAGES.find((p) => p.id === 'overblik')!, { lang: 'da', filters: { offer: '265-o-itc' }, standards });
+    expect(overblik).toContain('<input type="hidden" name="offer" value="265-o-itc">');
+    expect(overblik).toContain('href="/dashboards/fremmoede?offer=265-o-itc"');
+  });
+
   it('no dead letters in the period is said as such, other empty charts name the filters', () => {
     const page = PAGES.find((p) => p.id === 'datakvalitet')!;
     for (const [lang, words] of [['da', 'Ingen afviste linjer modtaget i perioden.'], ['en', 'No rejected lines received in the period.']] as const) {
