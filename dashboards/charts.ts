@@ -267,12 +267,15 @@ export function drawnSpec(chart: Chart, lang: Lang, ctx: ChartContext): TopLevel
   const palette = CHART_CONFIG.range.category;
   const scale = { domain: shown, range: shown.map((m) => palette[all.indexOf(m) % palette.length]!) };
   // an axis of offers shows their names; a tooltip shows an offer or municipality as a table does
-  const offerAxis = offerExpr(offerAxisLabels(ctx), 'value', lang, ctx);
+  const offerLabels = offerAxisLabels(ctx);
+  const offerAxis = offerExpr(offerLabels, 'value', lang, ctx);
+  const offerOrder = offersShown(ctx).map((o) => [o.municipality, offerLabels[o.offerId]!, o.offerId] as const)
+    .sort((a, b) => a[0].localeCompare(b[0]) || a[1].localeCompare(b[1], 'da') || a[2].localeCompare(b[2])).map(([, , id]) => id);
   const tooltipWords: Record<string, { expr: (field: string) => string; title: Text }> = {
     offerId: { expr: (field) => offerExpr(offerWords(ctx), field, lang, ctx), title: t('Tilbud', 'Offer') },
     municipality: { expr: (field) => wordsOf(names, field), title: t('Kommune', 'Municipality') },
   };
-  type Channel = { field?: string; title?: unknown; scale?: object; legend?: object | null; axis?: object | null; header?: object };
+  type Channel = { field?: string; title?: unknown; sort?: unknown; scale?: object; legend?: object | null; axis?: object | null; header?: object };
   const colour = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(colour);
     if (node === null || typeof node !== 'object') return node;
@@ -293,7 +296,8 @@ export function drawnSpec(chart: Chart, lang: Lang, ctx: ChartContext): TopLevel
     }
     for (const axis of ['x', 'y'] as const) {
       const c = enc[axis] as Channel | undefined;
-      if (c?.field === 'offerId' && c.axis !== null) next[axis] = { ...c, axis: { labelLimit: 280, ...c.axis, labelExpr: offerAxis } };
+      // (in the order of the names within each municipality; offers never registered after them)
+      if (c?.field === 'offerId' && c.axis !== null) next[axis] = { ...c, ...(c.sort === undefined && offerOrder.length > 0 ? { sort: offerOrder } : {}), axis: { labelLimit: 280, ...c.axis, labelExpr: offerAxis } };
     }
     // tooltips: the code's words, calculated in this view (after its own transforms)
     const calculated: object[] = [];

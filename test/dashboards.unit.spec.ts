@@ -391,6 +391,10 @@ describe('dashboard charts', () => {
     expect(new Set(tips.map((x) => x.Tilbud))).toEqual(new Set(['Aktivitetshus (265-o-hus)', 'Café Ø (350-o-cafe)', 'Ukendt tilbud (265-o-gone)']));
     expect(new Set(tips.map((x) => x.Kommune))).toEqual(new Set(['Roskilde (265)', 'Lejre (350)']));
     expect((await drawn('en')).texts).toContain('Unknown offer (265-o-gone)');
+    // top to bottom: Roskilde's offers by name, then Lejre's, then the offer never registered
+    // (by id it would come second)
+    const tops = Object.fromEntries(marks(da.view, 'rect').flatMap((m) => m.items as unknown as { y: number; datum: { offerId: string } }[]).map((i) => [i.datum.offerId, i.y]));
+    expect(Object.keys(tops).sort((a, b) => tops[a]! - tops[b]!)).toEqual(['265-o-hus', '350-o-cafe', '265-o-gone']);
     // without the offers (none registered): the ids, as before
     const bare = compile({ ...drawnSpec(charts.find((c) => c.chart.id === 'days-by-offer')!.chart, 'da', { standards }), width: 400, datasets: { rows }, config: CHART_CONFIG } as never).spec;
     const bareTexts = [...(await new View(parse(bare), { renderer: 'none' }).toSVG()).matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]);
