@@ -39,6 +39,8 @@ export interface Chart {
    * with a value.
    */
   kpiRatio?: readonly [string, string];
+  /** What the tile says for a municipality whose rows all lack `field` (Roskilde's standard has no deadline). */
+  kpiWithout?: { field: string; text: Text };
   /** What the chart says without rows, where more can be said than that the filters hold none. */
   empty?: Text;
   /** Show the table alternative open: the table is the content (the evidence sheet's wording). */
@@ -494,7 +496,7 @@ export const PAGES: readonly Page[] = [
         spec: (lang) => trend('grantsInEffect', t('Bevillinger i kraft', 'Grants in effect'), lang),
       },
       {
-        id: 'compliance', kpi: 'compliancePct', kpiRatio: ['withinDeadline', 'decided'], report: 'processing-time', params: byQuarter,
+        id: 'compliance', kpi: 'compliancePct', kpiRatio: ['withinDeadline', 'decided'], kpiWithout: { field: 'deadlineWeeks', text: t('ingen frist', 'no deadline') }, report: 'processing-time', params: byQuarter,
         title: t('Afgørelser inden for fristen', 'Decisions within the deadline'),
         description: t('Andel af afgørelser truffet inden for den sagsbehandlingsfrist, der gjaldt da ansøgningen blev modtaget. Roskilde har ingen frist.', 'Share of decisions within the deadline in force when the application was received. Roskilde has no deadline.'),
         columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('standardVersion', 'Standard', 'Standard'), col('decided', 'Afgjort', 'Decided'), col('withinDeadline', 'Inden for frist', 'Within'), col('compliancePct', 'Inden for frist (%)', 'Within deadline (%)')],

@@ -54,6 +54,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
       })),
       kpi: c.kpi,
       kpiRatio: c.kpiRatio,
+      kpiWithout: c.kpiWithout && { field: c.kpiWithout.field, text: c.kpiWithout.text[lang] },
       empty: c.empty?.[lang],
       tableOrder: c.tableOrder,
     };

@@ -171,8 +171,8 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
       expect(kpi).toContain('2023-Q4');
       const lastDecisions = await da.page.locator('#decisions-table tbody tr:last-child td:nth-child(3)').textContent();
       expect(await da.page.locator('#decisions-kpi').textContent()).toContain(`Roskilde (265): ${lastDecisions}`);
-      // Roskilde's standard has no deadline: no percentage, and no line
-      expect(await da.page.locator('#compliance-kpi').textContent()).toContain('Roskilde (265): –');
+      // Roskilde's standard has no deadline (standards/265.json): the tile says so, and no line
+      expect(await da.page.locator('#compliance-kpi').textContent()).toContain('Roskilde (265): ingen frist');
       const csv = await da.page.locator('section[aria-labelledby="applications-title"] a.csv').getAttribute('href');
       expect(csv).toContain('municipality=265');
       expect(csv).toContain('format=csv');
@@ -192,6 +192,7 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
     try {
       const tile = await enAll.page.locator('#compliance-kpi').textContent();
       expect(tile).toMatch(/Lejre \(350\): \d+\.\d%( |$)/);
+      expect(tile).toContain('Roskilde (265): no deadline');
     } finally {
       await enAll.page.close();
     }

@@ -76,7 +76,9 @@
       const value = kpiValue(chart, rs);
       const span = document.createElement('span');
       const name = config.municipalities[code] ? config.municipalities[code] + ' (' + code + ')' : code;
-      span.textContent = (i > 0 ? ' · ' : '') + name + ': ' + cell(chart.kpi, value) + (value !== null && /Pct$/.test(chart.kpi) ? (danish ? ' %' : '%') : '');
+      // (a municipality without the rule, such as a deadline, says so rather than "–")
+      const without = value === null && chart.kpiWithout && rs.every((r) => r[chart.kpiWithout.field] == null);
+      span.textContent = (i > 0 ? ' · ' : '') + name + ': ' + (without ? chart.kpiWithout.text : cell(chart.kpi, value) + (value !== null && /Pct$/.test(chart.kpi) ? (danish ? ' %' : '%') : ''));
       tile.appendChild(span);
     });
     const small = document.createElement('small');
