@@ -253,14 +253,18 @@ export const CHART_CONFIG = {
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-/**
- * A chart as a page draws it: every encoding coloured by municipality takes the municipality's own
- * colour, the same on every chart and page (its place among the standards' municipalities in the
- * category palette), whether or not the others are in the rows or the filter.
- */
 /** A municipality as its standard names it, short: "Roskilde" of "Roskilde Kommune — Kvalitetsstandard …". */
 export const shortName = (s: Standard): string => (s.name.split(' — ')[0] ?? '').replace(/ Kommune$/, '');
 
+/**
+ * A chart as a page draws it:
+ * - every encoding coloured by municipality takes the municipality's own colour, the same on every
+ *   chart and page (its place among the standards' municipalities in the category palette),
+ *   whether or not the others are in the rows or the filter; its legend and column headers name
+ *   it ("Roskilde (265)");
+ * - an axis of offers names them, in the order of their names;
+ * - a tooltip shows an offer or a municipality as the tables do.
+ */
 export function drawnSpec(chart: Chart, lang: Lang, ctx: ChartContext): TopLevelSpec {
   const all = [...ctx.standards.keys()].sort();
   // the legend names each municipality as the tables and tiles do: "Roskilde (265)"
@@ -268,7 +272,6 @@ export function drawnSpec(chart: Chart, lang: Lang, ctx: ChartContext): TopLevel
   const shown = ctx.municipality && all.includes(ctx.municipality) ? [ctx.municipality] : all;
   const palette = CHART_CONFIG.range.category;
   const scale = { domain: shown, range: shown.map((m) => palette[all.indexOf(m) % palette.length]!) };
-  // an axis of offers shows their names; a tooltip shows an offer or municipality as a table does
   const offerLabels = offerAxisLabels(ctx);
   const offerAxis = offerExpr(offerLabels, 'value', lang, ctx);
   const offerOrder = offersShown(ctx).map((o) => [o.municipality, offerLabels[o.offerId]!, o.offerId] as const)
@@ -278,10 +281,10 @@ export function drawnSpec(chart: Chart, lang: Lang, ctx: ChartContext): TopLevel
     municipality: { expr: (field) => wordsOf(names, field), title: t('Kommune', 'Municipality') },
   };
   type Channel = { field?: string; title?: unknown; sort?: unknown; scale?: object; legend?: object | null; axis?: object | null; header?: object };
-  const colour = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(colour);
+  const dress = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(dress);
     if (node === null || typeof node !== 'object') return node;
-    const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, colour(v)])) as Record<string, unknown>;
+    const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, dress(v)])) as Record<string, unknown>;
     const enc = out.encoding as Record<string, Channel | Channel[] | undefined> | undefined;
     if (!enc) return out;
     const next: Record<string, unknown> = { ...enc };
@@ -316,7 +319,7 @@ export function drawnSpec(chart: Chart, lang: Lang, ctx: ChartContext): TopLevel
     if (calculated.length > 0) out.transform = [...((out.transform as object[] | undefined) ?? []), ...calculated];
     return out;
   };
-  return colour(chart.spec(lang, ctx)) as TopLevelSpec;
+  return dress(chart.spec(lang, ctx)) as TopLevelSpec;
 }
 
 /**

@@ -75,7 +75,9 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
     ...(filters.offer && !listed.some((o) => o.offerId === filters.offer) ? [offerOption(filters.offer, filters.offer)] : []),
     ...[...standards.values()].map((s) => {
       const own = listed.filter((o) => o.municipality === s.municipality).sort((a, b) => a.name.localeCompare(b.name, 'da'));
-      return own.length === 0 ? '' : `<optgroup label="${esc(`${shortName(s)} (${s.municipality})`)}">${own.map((o) => offerOption(o.offerId, o.name)).join('')}</optgroup>`;
+      // two offers of one municipality by one name are told apart by their ids
+      const shared = (o: RegisteredOffer) => own.filter((x) => x.name === o.name).length > 1;
+      return own.length === 0 ? '' : `<optgroup label="${esc(named.municipality![s.municipality]!)}">${own.map((o) => offerOption(o.offerId, shared(o) ? `${o.name} (${o.offerId})` : o.name)).join('')}</optgroup>`;
     }),
   ].join('');
   const sections = page.charts.map((c) => `

@@ -412,7 +412,7 @@ describe('dashboard charts', () => {
     expect(column.words).toEqual({ '265-o-hus': 'Aktivitetshus (265-o-hus)', '350-o-hus': 'Aktivitetshus (350-o-hus)', '265-o-a': 'Klubben (265-o-a)', '265-o-b': 'Klubben (265-o-b)', '350-o-cafe': 'Café Ø (350-o-cafe)' });
     expect(column.unknown).toBe('Ukendt tilbud ({code})');
     // the filter: every offer by name, under its municipality, the chosen one selected
-    expect(html).toContain('<optgroup label="Roskilde (265)"><option value="265-o-hus">Aktivitetshus</option><option value="265-o-a">Klubben</option><option value="265-o-b">Klubben</option></optgroup>');
+    expect(html).toContain('<optgroup label="Roskilde (265)"><option value="265-o-hus">Aktivitetshus</option><option value="265-o-a">Klubben (265-o-a)</option><option value="265-o-b">Klubben (265-o-b)</option></optgroup>');
     expect(html).toContain('<optgroup label="Lejre (350)"><option value="350-o-hus">Aktivitetshus</option><option value="350-o-cafe" selected>Café Ø</option></optgroup>');
   });
 
