@@ -15,8 +15,10 @@ export interface Filters {
 
 const UI = {
   da: { locale: 'da-DK', offer: 'Tilbud', latest: 'Seneste periode', pipeline: 'Pipeline: logposition {log}, projektion {projection}, efterslæb {lag} hændelser', home: 'Overblik over data', municipality: 'Kommune', all: 'Alle', from: 'Fra', to: 'Til', on: 'Opgjort pr.', apply: 'Vis', table: 'Vis som tabel', csv: 'Hent CSV', other: 'English', loading: 'Henter …', empty: 'Ingen data for de valgte filtre.', noRule: 'Ingen sådan regel i denne version.', notStated: 'Står ikke i standarden.',
+    tableShown: 'Viser de første {shown} af {n} rækker.', showAll: 'Vis alle',
     embed: { CLICK_TO_VIEW_ACTIONS: 'Gem diagrammet som billede', SVG_ACTION: 'Gem som SVG', PNG_ACTION: 'Gem som PNG' } },
   en: { locale: 'en-GB', offer: 'Offer', latest: 'Latest period', pipeline: 'Pipeline: log position {log}, projection {projection}, lag {lag} events', home: 'Data overview', municipality: 'Municipality', all: 'All', from: 'From', to: 'To', on: 'As on', apply: 'Show', table: 'Show as a table', csv: 'Download CSV', other: 'Dansk', loading: 'Loading …', empty: 'No data for the chosen filters.', noRule: 'No such rule in this version.', notStated: 'Not stated in the standard.',
+    tableShown: 'Showing the first {shown} of {n} rows.', showAll: 'Show all',
     embed: { CLICK_TO_VIEW_ACTIONS: 'Save the chart as an image', SVG_ACTION: 'Save as SVG', PNG_ACTION: 'Save as PNG' } },
 } as const;
 
@@ -133,7 +135,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
   <main>
     ${page.id === 'datakvalitet' ? `<p id="pipeline" data-template="${esc(ui.pipeline)}"></p>` : ''}${sections}
   </main>
-  <script type="application/json" id="sel104-charts">${JSON.stringify({ locale: ui.locale, latest: ui.latest, empty: ui.empty, noRule: ui.noRule, notStated: ui.notStated, embed: ui.embed, offer: filters.offer ?? null, municipalities, charts }).replace(/</g, '\\u003c')}</script>
+  <script type="application/json" id="sel104-charts">${JSON.stringify({ locale: ui.locale, latest: ui.latest, empty: ui.empty, noRule: ui.noRule, notStated: ui.notStated, tableShown: ui.tableShown, showAll: ui.showAll, embed: ui.embed, offer: filters.offer ?? null, municipalities, charts }).replace(/</g, '\\u003c')}</script>
 </body>
 </html>
 `;

@@ -65,10 +65,18 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
           const vis = page.locator(`#${c.id}`);
           expect(await vis.getAttribute('data-error'), c.id).toBeNull();
           expect(await vis.locator('svg').count(), c.id).toBeGreaterThan(0);
-          // The table alternative has one row per API row.
+          // The table alternative has one row per API row: the first 100, and the rest on asking.
           const rows = Number(await vis.getAttribute('data-rendered'));
           expect(rows, c.id).toBeGreaterThan(0);
-          expect(await page.locator(`#${c.id}-table tbody tr`).count()).toBe(rows);
+          const table = page.locator(`#${c.id}-table`);
+          if (rows > 100) {
+            expect(await table.locator('tbody tr').count(), c.id).toBe(100);
+            expect(await table.locator('tfoot td').textContent(), c.id).toBe(`Viser de første 100 af ${rows.toLocaleString('da-DK')} rækker. Vis alle`);
+            if (!(await table.isVisible())) await page.locator(`section[aria-labelledby="${c.id}-title"] > details > summary`).click();
+            await table.locator('tfoot button').click();
+            expect(await table.locator('tfoot').count(), c.id).toBe(0);
+          }
+          expect(await table.locator('tbody tr').count(), c.id).toBe(rows);
           // vega-embed's menu offers export only: no editor, no source.
           expect(await page.locator(`#${c.id} .vega-actions a`).allTextContents()).not.toContain('Open in Vega Editor');
         }

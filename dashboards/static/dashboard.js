@@ -37,9 +37,11 @@
     }).filter(Boolean);
     return clauses.length > 0 ? clauses.join(' … ') : config.notStated;
   }
-  function fillTable(table, columns, rows) {
+  // A long table shows its first rows and a button for the rest (the work list can hold hundreds).
+  const TABLE_ROWS = 100;
+  function fillTable(table, columns, rows, all = rows.length <= TABLE_ROWS) {
     const head = '<thead><tr>' + columns.map((c) => '<th scope="col">' + c.label + '</th>').join('') + '</tr></thead>';
-    const body = rows.map((r) => '<tr>' + columns.map((c) => {
+    const body = (all ? rows : rows.slice(0, TABLE_ROWS)).map((r) => '<tr>' + columns.map((c) => {
       const numeric = typeof r[c.field] === 'number';
       const td = document.createElement('td');
       td.textContent = c.quotes && danish ? quoted(r, r[c.field])
@@ -49,7 +51,10 @@
       if (numeric) td.className = 'num';
       return td.outerHTML;
     }).join('') + '</tr>').join('');
-    table.innerHTML = head + '<tbody>' + body + '</tbody>';
+    const shown = config.tableShown.replace('{shown}', numbers.format(TABLE_ROWS)).replace('{n}', numbers.format(rows.length));
+    const foot = all ? '' : '<tfoot><tr><td colspan="' + columns.length + '">' + shown + ' <button type="button">' + config.showAll + '</button></td></tr></tfoot>';
+    table.innerHTML = head + '<tbody>' + body + '</tbody>' + foot;
+    if (!all) table.querySelector('tfoot button').addEventListener('click', () => fillTable(table, columns, rows, true));
   }
   // A KPI tile: per municipality, the value of the latest period. A municipality with several rows
   // in it (one per version of its standard) gets the sum of a count, or with kpiRatio the
