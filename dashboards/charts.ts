@@ -17,7 +17,8 @@ export interface Chart {
   /** Fixed report parameters (the page's filters are added to them). */
   params?: Readonly<Record<string, string>>;
   title: Text;
-  description: Text;
+  /** What the chart shows, in words; from the standards where it names their facts (who has no deadline). */
+  description: Text | ((ctx: ChartContext) => Text);
   /**
    * The table alternative's columns; `words`: what a code in that column says (the table shows
    * the words), or how to find it from the standards.
@@ -83,8 +84,8 @@ interface TrendOptions {
   pct?: boolean;
   /** What the periods are (quarters unless said otherwise). */
   periods?: Text;
-  /** A second grouping within a municipality's line, drawn dashed (the standard's versions). */
-  dash?: { field: string; label: Text };
+  /** A second grouping within a municipality's line, drawn dashed (the standard's versions), with its own scale. */
+  dash?: { field: string; label: Text; scale?: { domain: string[]; range: number[][] } };
 }
 
 /**
@@ -103,7 +104,7 @@ const trend = (field: string, label: Text, lang: Lang, { pct = false, periods = 
     ? {
         transform: [{ filter: `datum.${field} != null` }],
         layer: [
-          { mark: 'line', encoding: { strokeDash: { field: dash.field, type: 'nominal', title: dash.label[lang], legend: { symbolType: 'stroke', symbolStrokeColor: '#333', symbolStrokeWidth: 2 } } } },
+          { mark: 'line', encoding: { strokeDash: { field: dash.field, type: 'nominal', title: dash.label[lang], ...(dash.scale ? { scale: dash.scale } : {}), legend: { symbolType: 'stroke', symbolStrokeColor: '#333', symbolStrokeWidth: 2 } } } },
           { mark: { type: 'point', filled: true, opacity: 1 }, encoding: { detail: { field: dash.field, type: 'nominal' } } },
         ],
       }
@@ -230,6 +231,64 @@ export const offerWords = (ctx: ChartContext): Record<string, string> =>
 export const municipalityWords = ({ standards }: ChartContext): Record<string, string> =>
   Object.fromEntries([...standards.values()].map((s) => [s.municipality, `${shortName(s)} (${s.municipality})`]));
 
+/**
+ * A version of a standard in a table, legend or tooltip, as the council report names it: its id
+ * and the date from which applications fall under it, "lejre-2021 (fra 01.01.2022)".
+ */
+export const versionWords = ({ standards }: ChartContext, lang: Lang): Record<string, string> =>
+  Object.fromEntries([...standards.values()].flatMap((s) => s.versions.map((v) => [v.id, `${v.id} (${t('fra', 'from')[lang]} ${dateWords(v.effectiveFrom, lang)})`])));
+
+/**
+ * The dashes of the versions with a deadline (the others draw no line): the latest of each
+ * standard solid, each earlier one with longer gaps; in the order they applied.
+ */
+const deadlineDashes = (ctx: ChartContext): { domain: string[]; range: number[][] } => {
+  const versions = standardsShown(ctx).flatMap((s) => {
+    const set = [...s.versions].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom)).filter((v) => v.processingDeadlineWeeks !== null);
+    return set.map((v, i) => ({ id: v.id, dash: i === set.length - 1 ? [1, 0] : [4 + 2 * (set.length - 2 - i), 3 + 2 * (set.length - 2 - i)] }));
+  });
+  return { domain: versions.map((v) => v.id), range: versions.map((v) => v.dash) };
+};
+
+/** The versions of the standards in order: by municipality, the earliest first. */
+const versionOrder = ({ standards }: ChartContext): string[] =>
+  [...standards.values()].sort((a, b) => a.municipality.localeCompare(b.municipality))
+    .flatMap((s) => [...s.versions].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom)).map((v) => v.id));
+
+/** A chart's description in the page's language, with the standards' facts it names. */
+export const descriptionOf = (chart: Chart, lang: Lang, ctx: ChartContext): string =>
+  (typeof chart.description === 'function' ? chart.description(ctx) : chart.description)[lang];
+
+/** The standards a page shows: the chosen municipality's, or all (by code). */
+const standardsShown = ({ standards, municipality }: ChartContext): Standard[] =>
+  [...standards.values()].filter((s) => !municipality || s.municipality === municipality).sort((a, b) => a.municipality.localeCompare(b.municipality));
+
+/** "A", "A og B", "A, B og C" */
+const listed = (names: readonly string[], lang: Lang): string =>
+  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} ${t('og', 'and')[lang]} ${names.at(-1)}`;
+
+/** " Roskilde har ingen frist.": the shown municipalities whose standard sets no deadline in any version (else nothing). */
+const noDeadline = (ctx: ChartContext): Text => {
+  const names = standardsShown(ctx).filter((s) => s.versions.every((v) => v.processingDeadlineWeeks === null)).map(shortName);
+  if (names.length === 0) return t('', '');
+  return t(` ${listed(names, 'da')} har ingen frist.`, ` ${listed(names, 'en')} ${names.length === 1 ? 'has' : 'have'} no deadline.`);
+};
+
+/** A date as the tables write it: 01.01.2022 (da), 01/01/2022 (en). */
+const dateWords = (iso: string, lang: Lang): string => {
+  const [y, m, d] = iso.split('-');
+  return lang === 'da' ? `${d}.${m}.${y}` : `${d}/${m}/${y}`;
+};
+
+/** "Lejre: 20 uger, 12 uger fra 01.01.2022": each shown standard's deadlines, as its versions changed them. */
+const deadlinesInWords = (ctx: ChartContext, lang: Lang): string =>
+  standardsShown(ctx).flatMap((s) => {
+    const set = s.versions.filter((v) => v.processingDeadlineWeeks !== null);
+    if (set.length === 0) return [];
+    const weeks = set.map((v, i) => `${v.processingDeadlineWeeks} ${t('uger', 'weeks')[lang]}${i > 0 || v !== s.versions[0] ? ` ${t('fra', 'from')[lang]} ${dateWords(v.effectiveFrom, lang)}` : ''}`);
+    return [`${shortName(s)}: ${weeks.join(', ')}`];
+  }).join('; ');
+
 /** A time axis's ticks (a Vega expression on the x scale): months over up to a year, quarters up to two, else years. */
 const DAY_MS = 24 * 3600 * 1000;
 const TICKS_BY_SPAN = `span(domain('x')) <= ${366 * DAY_MS} ? {interval: 'month', step: 1} : span(domain('x')) <= ${2 * 366 * DAY_MS} ? {interval: 'month', step: 3} : {interval: 'year', step: 1}`;
@@ -272,6 +331,7 @@ export function drawnSpec(chart: Chart, lang: Lang, ctx: ChartContext): TopLevel
   const shown = ctx.municipality && all.includes(ctx.municipality) ? [ctx.municipality] : all;
   const palette = CHART_CONFIG.range.category;
   const scale = { domain: shown, range: shown.map((m) => palette[all.indexOf(m) % palette.length]!) };
+  const versions = versionWords(ctx, lang);
   const offerLabels = offerAxisLabels(ctx);
   const offerAxis = offerExpr(offerLabels, 'value', lang, ctx);
   const offerOrder = offersShown(ctx).map((o) => [o.municipality, offerLabels[o.offerId]!, o.offerId] as const)
@@ -279,6 +339,7 @@ export function drawnSpec(chart: Chart, lang: Lang, ctx: ChartContext): TopLevel
   const tooltipWords: Record<string, { expr: (field: string) => string; title: Text }> = {
     offerId: { expr: (field) => offerExpr(offerWords(ctx), field, lang, ctx), title: t('Tilbud', 'Offer') },
     municipality: { expr: (field) => wordsOf(names, field), title: t('Kommune', 'Municipality') },
+    standardVersion: { expr: (field) => wordsOf(versions, field), title: t('Kvalitetsstandard', 'Quality standard') },
   };
   type Channel = { field?: string; title?: unknown; sort?: unknown; scale?: object; legend?: object | null; axis?: object | null; header?: object };
   const dress = (node: unknown): unknown => {
@@ -292,6 +353,13 @@ export function drawnSpec(chart: Chart, lang: Lang, ctx: ChartContext): TopLevel
     if (color?.field === 'municipality') {
       const legend = color.legend === null ? null : { ...color.legend, labelExpr: wordsOf(names, 'label') };
       next.color = { ...color, scale: { ...color.scale, ...scale }, legend };
+    }
+    // a legend of the standards' versions names them with their dates, the earliest first
+    for (const channel of ['color', 'strokeDash'] as const) {
+      const c = enc[channel] as Channel | undefined;
+      if (c?.field !== 'standardVersion' || c.legend === null) continue;
+      const ordered = c.sort !== undefined || (c.scale as { domain?: unknown } | undefined)?.domain !== undefined;
+      next[channel] = { ...c, ...(ordered ? {} : { sort: versionOrder(ctx) }), legend: { labelLimit: 240, ...c.legend, labelExpr: wordsOf(versions, 'label') } };
     }
     // a column per municipality (days by VUM level) is headed by its name
     const column = enc.column as Channel | undefined;
@@ -411,11 +479,13 @@ const migrationFlow = (lang: Lang, ctx: ChartContext): TopLevelSpec => {
 };
 
 /** The revision evidence: share decided within w weeks, with every deadline of the standards as a rule. */
-const curve = (lang: Lang, { standards, municipality }: ChartContext): TopLevelSpec => {
+const curve = (lang: Lang, ctx: ChartContext): TopLevelSpec => {
+  const { standards, municipality } = ctx;
+  const versions = versionWords(ctx, lang);
   // the chosen municipality's deadlines (all, without a choice), each labelled "Lejre: 12 uger"
   const deadlines = [...standards.values()].filter((s) => !municipality || s.municipality === municipality).flatMap((s) =>
     s.versions.filter((v) => v.processingDeadlineWeeks !== null).map((v) => ({
-      municipality: s.municipality, version: v.id, weeks: v.processingDeadlineWeeks,
+      municipality: s.municipality, version: versions[v.id], weeks: v.processingDeadlineWeeks,
       label: `${shortName(s)}: ${v.processingDeadlineWeeks} ${t('uger', 'weeks')[lang]}`,
     })));
   return {
@@ -501,9 +571,12 @@ export const PAGES: readonly Page[] = [
       {
         id: 'compliance', kpi: 'compliancePct', kpiRatio: ['withinDeadline', 'decided'], kpiWithout: { field: 'deadlineWeeks', text: t('ingen frist', 'no deadline') }, report: 'processing-time', params: byQuarter,
         title: t('Afgørelser inden for fristen', 'Decisions within the deadline'),
-        description: t('Andel af afgørelser truffet inden for den sagsbehandlingsfrist, der gjaldt da ansøgningen blev modtaget. Roskilde har ingen frist.', 'Share of decisions within the deadline in force when the application was received. Roskilde has no deadline.'),
+        description: (ctx) => {
+          const without = noDeadline(ctx);
+          return t(`Andel af afgørelser truffet inden for den sagsbehandlingsfrist, der gjaldt da ansøgningen blev modtaget.${without.da}`, `Share of decisions within the deadline in force when the application was received.${without.en}`);
+        },
         columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('standardVersion', 'Standard', 'Standard'), col('decided', 'Afgjort', 'Decided'), col('withinDeadline', 'Inden for frist', 'Within'), col('compliancePct', 'Inden for frist (%)', 'Within deadline (%)')],
-        spec: (lang) => trend('compliancePct', t('Inden for frist (%)', 'Within deadline (%)'), lang, { pct: true, dash: { field: 'standardVersion', label: t('Kvalitetsstandard', 'Quality standard') } }),
+        spec: (lang, ctx) => trend('compliancePct', t('Inden for frist (%)', 'Within deadline (%)'), lang, { pct: true, dash: { field: 'standardVersion', label: t('Kvalitetsstandard', 'Quality standard'), scale: deadlineDashes(ctx) } }),
       },
       {
         id: 'reversal', kpi: 'reversalRatePct', report: 'complaints', params: { by: 'year' },
@@ -618,14 +691,26 @@ export const PAGES: readonly Page[] = [
       {
         id: 'compliance-by-quarter', report: 'processing-time', params: byQuarter,
         title: t('Afgørelser inden for fristen pr. kvartal', 'Decisions within the deadline by quarter'),
-        description: t('Andel af afgørelser i kvartalet truffet inden for den frist, der gjaldt da ansøgningen blev modtaget, pr. version af kvalitetsstandarden.', 'Share of the quarter’s decisions made within the deadline in force when the application was received, by version of the quality standard.'),
+        description: (ctx) => {
+          const without = noDeadline(ctx);
+          return t(
+            `Andel af afgørelser i kvartalet truffet inden for den frist, der gjaldt da ansøgningen blev modtaget, pr. version af kvalitetsstandarden.${without.da}`,
+            `Share of the quarter’s decisions made within the deadline in force when the application was received, by version of the quality standard.${without.en}`,
+          );
+        },
         columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('standardVersion', 'Standard', 'Standard'), col('deadlineWeeks', 'Frist (uger)', 'Deadline (weeks)'), col('decided', 'Afgjort', 'Decided'), col('withinDeadline', 'Inden for frist', 'Within'), col('compliancePct', 'Inden for frist (%)', 'Within (%)'), col('medianDays', 'Median (dage)', 'Median (days)'), col('p90Days', '90 %-fraktil (dage)', '90th percentile (days)')],
-        spec: (lang) => trend('compliancePct', t('Inden for frist (%)', 'Within deadline (%)'), lang, { pct: true, dash: { field: 'standardVersion', label: t('Kvalitetsstandard', 'Quality standard') } }),
+        spec: (lang, ctx) => trend('compliancePct', t('Inden for frist (%)', 'Within deadline (%)'), lang, { pct: true, dash: { field: 'standardVersion', label: t('Kvalitetsstandard', 'Quality standard'), scale: deadlineDashes(ctx) } }),
       },
       {
         id: 'curve', report: 'processing-time-curve',
         title: t('Andel afgjort inden for 1–52 uger', 'Share decided within 1–52 weeks'),
-        description: t('For hver uge 1–52: andelen af afgjorte ansøgninger, der var afgjort inden for så mange uger. Stiplede linjer er fristerne i kvalitetsstandardernes versioner (Lejre: 20 uger før, 12 uger nu).', 'For each week 1–52: the share of decided applications decided within that many weeks. Dashed lines are the deadlines of the quality standards’ versions (Lejre: 20 weeks before, 12 weeks now).'),
+        description: (ctx) => {
+          const [da, en] = [deadlinesInWords(ctx, 'da'), deadlinesInWords(ctx, 'en')];
+          return t(
+            `For hver uge 1–52: andelen af afgjorte ansøgninger, der var afgjort inden for så mange uger.${da ? ` Stiplede linjer er fristerne i kvalitetsstandardernes versioner (${da}).` : ''}${noDeadline(ctx).da}`,
+            `For each week 1–52: the share of decided applications decided within that many weeks.${en ? ` Dashed lines are the deadlines of the quality standards’ versions (${en}).` : ''}${noDeadline(ctx).en}`,
+          );
+        },
         columns: [col('municipality', 'Kommune', 'Municipality'), col('weeks', 'Uger', 'Weeks'), col('decided', 'Afgjort', 'Decided'), col('decidedWithin', 'Afgjort inden for', 'Decided within'), col('sharePct', 'Andel (%)', 'Share (%)')],
         spec: curve,
       },

@@ -1,6 +1,6 @@
 import type { Standard } from '../schemas/standard.ts';
 import type { RegisteredOffer } from '../reports/offers.ts';
-import { CHART_CONFIG, PAGES, UNKNOWN_OFFER, drawnSpec, municipalityWords, offerWords, shortName, type Lang, type Page } from './charts.ts';
+import { CHART_CONFIG, PAGES, UNKNOWN_OFFER, descriptionOf, drawnSpec, municipalityWords, offerWords, shortName, versionWords, type Lang, type Page } from './charts.ts';
 import { DEMO_NOTICE_CSS, demoNotice } from './demoNotice.ts';
 
 /** A dashboard page: navigation, the filters (kept in the URL), and each chart with its table and CSV link. */
@@ -37,15 +37,15 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
   const keep = { ...filters, lang: lang === 'en' ? 'en' : undefined };
   const ctx = { standards, municipality: filters.municipality, offers };
   // the tables name a municipality as its standard does, "Roskilde (265)", and an offer by its
-  // registered name and id
-  const named: Record<string, Record<string, string>> = { municipality: municipalityWords(ctx), offerId: offerWords(ctx) };
+  // registered name and id, a standard's version with its date
+  const named: Record<string, Record<string, string>> = { municipality: municipalityWords(ctx), offerId: offerWords(ctx), standardVersion: versionWords(ctx, lang) };
   const charts = page.charts.map((c) => {
     const { offer: _offer, ...reportFilters } = filters;
     const params = { ...c.params, ...reportFilters };
     return {
       id: c.id,
       url: `/api/reports/${c.report}?${query(params)}`,
-      spec: { ...drawnSpec(c, lang, ctx), description: c.description[lang], config: CHART_CONFIG },
+      spec: { ...drawnSpec(c, lang, ctx), description: descriptionOf(c, lang, ctx), config: CHART_CONFIG },
       columns: c.columns.map((x) => ({
         field: x.field, label: x.label[lang],
         ...(x.quotes ? { quotes: true } : {}),
@@ -85,7 +85,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
   const sections = page.charts.map((c) => `
     <section class="chart" aria-labelledby="${c.id}-title">
       <h2 id="${c.id}-title">${esc(c.title[lang])}</h2>
-      <p id="${c.id}-desc" class="desc">${esc(c.description[lang])}</p>
+      <p id="${c.id}-desc" class="desc">${esc(descriptionOf(c, lang, ctx))}</p>
       ${c.kpi ? `<p class="kpi" id="${c.id}-kpi" aria-live="polite"></p>` : ''}
       <figure role="group" aria-labelledby="${c.id}-title" aria-describedby="${c.id}-desc"><div id="${c.id}" class="vis">${ui.loading}</div></figure>
       <details${c.tableOpen ? ' open' : ''}><summary>${ui.table}</summary><table id="${c.id}-table"></table></details>

@@ -257,8 +257,8 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
       try {
         const rows = await page.locator('#evidence-table tbody tr').evaluateAll((trs) =>
           trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
-        // (the municipality cell names it: "Lejre (350)")
-        return new Map(rows.map((r) => [`${/\((\d+)\)$/.exec(r[0]!)?.[1]}/${r[2]}/${r[1]}`, r[4]!]));
+        // (the municipality cell names it, "Lejre (350)"; the version's its date, "lejre-old (fra 01.01.2019)")
+        return new Map(rows.map((r) => [`${/\((\d+)\)$/.exec(r[0]!)?.[1]}/${r[2]!.split(' ')[0]}/${r[1]}`, r[4]!]));
       } finally {
         await page.close();
       }

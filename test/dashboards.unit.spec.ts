@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 import { View, parse } from 'vega';
 import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
-import { CHART_CONFIG, PAGES, drawnSpec, offerAxisLabels } from '../dashboards/charts.ts';
+import { CHART_CONFIG, PAGES, descriptionOf, drawnSpec, offerAxisLabels } from '../dashboards/charts.ts';
 import { renderDashboardPage } from '../dashboards/dashboardPage.ts';
 import { findReport } from '../reports/catalogue.ts';
 import { loadStandards } from '../schemas/standard.ts';
@@ -416,6 +416,67 @@ describe('dashboard charts', () => {
     expect(html).toContain('<optgroup label="Lejre (350)"><option value="350-o-hus">Aktivitetshus</option><option value="350-o-cafe" selected>Café Ø</option></optgroup>');
   });
 
+  it('the descriptions name the standards\' deadlines and who has none, from the standards shown', () => {
+    const describe = (id: string, lang: 'da' | 'en', ctx: { standards: typeof standards; municipality?: string }) =>
+      descriptionOf(charts.find((c) => c.chart.id === id)!.chart, lang, ctx);
+    // standards/350.json: 20 weeks, then 12 from 2022-01-01; standards/265.json: no deadline
+    expect(describe('curve', 'da', { standards })).toContain('(Lejre: 20 uger, 12 uger fra 01.01.2022). Roskilde har ingen frist.');
+    expect(describe('curve', 'en', { standards })).toContain('(Lejre: 20 weeks, 12 weeks from 01/01/2022). Roskilde has no deadline.');
+    expect(describe('curve', 'da', { standards, municipality: '350' })).not.toContain('Roskilde');
+    expect(describe('curve', 'da', { standards, municipality: '265' })).not.toMatch(/Lejre|Stiplede/);
+    // a third standard, of one version without a deadline, joins the list
+    const lejre = standards.get('350')!;
+    const third = { ...lejre, municipality: '999', name: 'Prøve Kommune — Kvalitetsstandard', versions: [{ ...lejre.versions[0]!, id: 'proeve', processingDeadlineWeeks: null }] };
+    const three = new Map([...standards, ['999', third]]);
+    for (const id of ['compliance', 'compliance-by-quarter', 'curve']) {
+      expect(describe(id, 'da', { standards: three }), id).toMatch(/ Roskilde og Prøve har ingen frist\.$/);
+      expect(describe(id, 'en', { standards: three }), id).toMatch(/ Roskilde and Prøve have no deadline\.$/);
+      expect(describe(id, 'da', { standards: three, municipality: '350' }), id).not.toMatch(/ingen frist/);
+    }
+  });
+
+  it('a standard\'s version goes by its id and the date it applies from, the earliest first: legends, tooltips, tables', async () => {
+    // standards/350.json: lejre-old from 2019-01-01, lejre-2021 from 2022-01-01; the rows give the later first
+    const rows = [
+      { period: '2022-Q1', municipality: '350', standardVersion: 'lejre-2021', decided: 4, withinDeadline: 4, compliancePct: 100 },
+      { period: '2022-Q1', municipality: '350', standardVersion: 'lejre-old', decided: 2, withinDeadline: 1, compliancePct: 50 },
+    ];
+    const expected = { da: ['lejre-old (fra 01.01.2019)', 'lejre-2021 (fra 01.01.2022)'], en: ['lejre-old (from 01/01/2019)', 'lejre-2021 (from 01/01/2022)'] };
+    for (const lang of ['da', 'en'] as const) {
+      const chart = charts.find((c) => c.chart.id === 'compliance-by-quarter')!.chart;
+      const { spec } = compile({ ...drawnSpec(chart, lang, { standards }), width: 400, datasets: { rows }, config: CHART_CONFIG } as never);
+      const view = new View(parse(spec), { renderer: 'none' });
+      const texts = [...(await view.toSVG()).matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]!);
+      // the legend lists both, in the order they applied
+      expect(texts.filter((x) => x.startsWith('lejre-')), lang).toEqual(expected[lang]);
+      // the version in force now is drawn solid, the old one dashed
+      const dashes = Object.fromEntries(marks(view, 'line').map((m) => m.items[0] as { datum?: { standardVersion?: string }; strokeDash?: number[] })
+        .filter((i) => i.datum?.standardVersion !== undefined).map((i) => [i.datum!.standardVersion!, i.strokeDash]));
+      expect(dashes['lejre-2021'], lang).toEqual([1, 0]);
+      expect(dashes['lejre-old']![1], lang).toBeGreaterThan(0);
+      const tips = marks(view, 'symbol').flatMap((m) => m.items.map((i) => (i as { tooltip?: Record<string, string> }).tooltip)).filter((x) => x !== undefined);
+      expect(tips.map((x) => x[lang === 'da' ? 'Kvalitetsstandard' : 'Quality standard']).sort(), lang).toEqual([...expected[lang]].sort());
+      // the table alternative, on the processing-time page and the evidence sheet
+      for (const [pageId, chartId] of [['sagsbehandlingstid', 'compliance-by-quarter'], ['kvalitetsstandard', 'evidence']]) {
+        const html = renderDashboardPage(PAGES.find((p) => p.id === pageId)!, { lang, filters: {}, standards });
+        const config = JSON.parse(/<script type="application\/json" id="sel104-charts">(.*?)<\/script>/s.exec(html)![1]!) as
+          { charts: { id: string; columns: { field: string; words?: Record<string, string> }[] }[] };
+        const words = config.charts.find((c) => c.id === chartId)!.columns.find((c) => c.field === 'standardVersion')!.words!;
+        expect([words['lejre-old'], words['lejre-2021']], `${pageId} ${lang}`).toEqual(expected[lang]);
+      }
+    }
+    // the evidence sheet's legend: Roskilde's one version, then Lejre's two in order
+    const evidence = charts.find((c) => c.chart.id === 'evidence')!.chart;
+    const sheet = [
+      { municipality: '350', rule: 'processing_deadline', standardVersion: 'lejre-2021', value: '12 weeks', ifAppliedPct: 65, inForcePct: 88 },
+      { municipality: '350', rule: 'processing_deadline', standardVersion: 'lejre-old', value: '20 weeks', ifAppliedPct: 94, inForcePct: 90 },
+      { municipality: '265', rule: 'follow_up_interval', standardVersion: 'roskilde', value: '12 months', ifAppliedPct: 88, inForcePct: 88 },
+    ];
+    const { spec } = compile({ ...drawnSpec(evidence, 'da', { standards }), width: 400, datasets: { rows: sheet }, config: CHART_CONFIG } as never);
+    const texts = [...(await new View(parse(spec), { renderer: 'none' }).toSVG()).matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]!);
+    expect(texts.filter((x) => / \(fra /.test(x))).toEqual(['roskilde (fra 01.01.2019)', ...expected.da]);
+  });
+
   it('the evidence sheet colours a version as its municipality, the earlier one darker, in order', async () => {
     const rows = [
       { municipality: '265', rule: 'follow_up_interval', standardVersion: 'roskilde', value: '12 months', ifAppliedPct: 88, inForcePct: 88 },
@@ -487,7 +548,7 @@ describe('dashboard charts', () => {
         if (enc.field) expect(columns.has(enc.field), `${channel}: ${enc.field}`).toBe(true);
       }
       expect(chart.title.da).not.toEqual(chart.title.en);
-      expect(chart.description.da.length).toBeGreaterThan(20);
+      expect(descriptionOf(chart, 'da', { standards }).length).toBeGreaterThan(20);
     });
   }
 });
