@@ -65,6 +65,14 @@ function reasonsFromZod(error: z.ZodError, input: unknown): Reason[] {
   return out;
 }
 
+/**
+ * Reasons as they may be kept and shown: a reason can quote the input (an unknown type, a
+ * schemaVersion, a key as the path, the parser's excerpt of a line that is not JSON), so a
+ * CPR-like digit run in it is redacted as in the kept raw text.
+ */
+const redactedReasons = (verdict: Verdict): Verdict =>
+  verdict.ok ? verdict : { ok: false, reasons: verdict.reasons.map((r) => ({ path: redactCpr(r.path), rule: redactCpr(r.rule) })) };
+
 /** Validate one NDJSON line. Never throws: every failure becomes a list of reasons. */
 export function validateLine(line: string): Verdict {
   let input: unknown;
@@ -72,9 +80,9 @@ export function validateLine(line: string): Verdict {
     input = JSON.parse(line);
   } catch (err) {
     const detail = err instanceof SyntaxError ? err.message : 'unparseable';
-    return { ok: false, reasons: [{ path: 'line', rule: `not valid JSON (${detail})` }] };
+    return redactedReasons({ ok: false, reasons: [{ path: 'line', rule: `not valid JSON (${detail})` }] });
   }
-  return validateValue(input, CPR_HINT.test(line));
+  return redactedReasons(validateValue(input, CPR_HINT.test(line)));
 }
 
 /** Validate an already parsed value; `mayHoldCpr` false skips the CPR walk (the raw text had no candidate). */

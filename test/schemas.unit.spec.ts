@@ -167,6 +167,22 @@ describe('the CPR rule', () => {
     const harmless = '{"a":"\\u00e6\\u0031"}';
     expect(redactCpr(harmless)).toBe(harmless);
   });
+  it('keeps no CPR number in the reasons, where a reason quotes the input', () => {
+    const quoted = [
+      // an unknown type and a schemaVersion are quoted in their rules, a key is its path
+      { ...clone(VALID.ServiceEnded), type: '0101801234' },
+      { ...clone(VALID.ServiceEnded), schemaVersion: 1201801234 },
+      { ...clone(VALID.ServiceEnded), data: { ...clone(VALID.ServiceEnded).data as object, '010180-1234': 'x' } },
+    ].map(line);
+    // the parser quotes the start of a line that is not JSON
+    for (const text of [...quoted, 'borger 010180-1234']) {
+      const v = validateLine(text);
+      expect(v.ok, text).toBe(false);
+      const reasons = reasonsOf(v).join(' | ');
+      expect(reasons, text).not.toMatch(/\d{6}-?\d{4}/);
+      expect(reasons, text).toMatch(/XXXXXX-?XXXX/);
+    }
+  });
   it('tells CPR-like strings from other digit runs', () => {
     expect(looksLikeCpr('3213991234')).toBe(false); // day 32
     expect(looksLikeCpr('0113991234')).toBe(false); // month 13
