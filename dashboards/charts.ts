@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { ruleValues } from '../reports/evidence.ts';
 import type { RegisteredOffer } from '../reports/offers.ts';
+import { DANISH_RULES } from '../schemas/danishRules.ts';
 import type { Standard } from '../schemas/standard.ts';
 
 /**
@@ -31,6 +32,8 @@ export interface Chart {
      * rule or the standard does not state it (the English page shows the notes).
      */
     quotes?: true;
+    /** On a Danish page, the column's text rewritten by the first pattern that matches (the dead letters' English rules). */
+    danish?: readonly (readonly [RegExp, string])[];
   }[];
   /** A KPI tile: the field's value in the latest period, per municipality (Overblik). */
   kpi?: string;
@@ -920,7 +923,10 @@ export const PAGES: readonly Page[] = [
       {
         id: 'checks', report: 'data-quality',
         title: t('Datakvalitetstjek', 'Data-quality checks'),
-        description: t('Hændelser om ukendte sager eller tilbud, bevillinger uden for standardens dage, fremmøde uden for en ydelse og § 104-ydelser ved tilbud, der nu er § 82a.', 'Events about unknown cases or offers, grants outside the standard’s days, attendance outside a service, and § 104 services at offers that are now § 82a.'),
+        description: t(
+          'Hændelser om ukendte sager eller tilbud, bevillinger uden for standardens dage, fremmøde uden for en ydelse, § 104-ydelser ved tilbud, der nu er § 82a, ydelser startet på en sag uden ansøgning og uden borger, og ansøgninger modtaget før standardens første version.',
+          'Events about unknown cases or offers, grants outside the standard’s days, attendance outside a service, § 104 services at offers that are now § 82a, services started on a case with neither application nor citizen, and applications received before the standard’s first version.',
+        ),
         columns: [col('municipality', 'Kommune', 'Municipality'), { ...col('check', 'Tjek', 'Check'), words: CHECK_LABELS }, col('count', 'Antal', 'Count'), col('examples', 'Eksempler', 'Examples')],
         spec: (lang) => {
           const label = Object.values(CHECK_LABELS).map((l) => l[lang]);
@@ -945,7 +951,7 @@ export const PAGES: readonly Page[] = [
         title: t('Afviste linjer efter årsag', 'Rejected lines by reason'),
         empty: t('Ingen afviste linjer modtaget i perioden.', 'No rejected lines received in the period.'),
         description: t('Linjer i dead-letter-lageret efter felt og regel.', 'Lines in the dead-letter store by field and rule.'),
-        columns: [col('path', 'Felt', 'Field'), col('rule', 'Regel', 'Rule'), col('lines', 'Linjer', 'Lines')],
+        columns: [col('path', 'Felt', 'Field'), { ...col('rule', 'Regel', 'Rule'), danish: DANISH_RULES }, col('lines', 'Linjer', 'Lines')],
         spec: (lang) => ({
           $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 200, mark: { type: 'bar', stroke: 'white', strokeWidth: 1 },
           encoding: {

@@ -49,6 +49,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
       columns: c.columns.map((x) => ({
         field: x.field, label: x.label[lang],
         ...(x.quotes ? { quotes: true } : {}),
+        ...(x.danish && lang === 'da' ? { rewrite: x.danish.map(([pattern, to]) => [pattern.source, pattern.flags, to]) } : {}),
         ...(x.words ? { words: Object.fromEntries(Object.entries(typeof x.words === 'function' ? x.words(ctx) : x.words).map(([code, w]) => [code, w[lang]])) }
           : named[x.field] ? { words: named[x.field] } : {}),
         // an offer the log has no registration of (with offers known)

@@ -3,6 +3,12 @@ import { buildSqlValidator } from '../schemas/sqlValidator.ts';
 import { CPR_HINT, redactCpr, validateLine, type Reason } from '../schemas/validate.ts';
 import type { LineBatch } from './lines.ts';
 
+/** The rules of lines rejected before any parsing. */
+export const LINE_RULES = {
+  empty: 'empty line; expected one JSON object',
+  notUtf8: 'not valid UTF-8; NDJSON must be UTF-8 encoded',
+} as const;
+
 /**
  * Validation of a batch in bulk: DuckDB checks every line against SQL derived from the zod
  * schemas (schemas/sqlValidator.ts); only the lines it is not sure about are parsed by zod,
@@ -168,11 +174,11 @@ export class BatchStager {
       const text = texts[n]!;
       const line = firstLine + n;
       if (text.trim() === '') {
-        rejected.push({ line, reasons: [{ path: 'line', rule: 'empty line; expected one JSON object' }], raw: text });
+        rejected.push({ line, reasons: [{ path: 'line', rule: LINE_RULES.empty }], raw: text });
         continue;
       }
       if (invalidUtf8.size > 0 && invalidUtf8.has(n)) {
-        rejected.push({ line, reasons: [{ path: 'line', rule: 'not valid UTF-8; NDJSON must be UTF-8 encoded' }], raw: redactCpr(text) });
+        rejected.push({ line, reasons: [{ path: 'line', rule: LINE_RULES.notUtf8 }], raw: redactCpr(text) });
         continue;
       }
       // A line with a CPR-like digit run goes to zod, which knows the exact rule, by the route no SQL checks.

@@ -156,6 +156,16 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
       const checks = await dq.page.locator('#checks-table tbody tr td:nth-child(2)').allTextContents();
       expect(checks.slice(0, 7)).toEqual(['Ukendt sag', 'Ukendt tilbud', 'Dage uden for standarden', 'Fremmøde uden for en ydelse',
         '§ 104-ydelse ved § 82a-tilbud', 'Ydelse uden borger', 'Ansøgning før standarden']);
+      // the dead letters' rules in Danish (test/fixtures/mixed.ndjson: 2024-02-30, an unknown field,
+      // schemaVersion 3, a line that is not JSON); the English page keeps the store's words
+      const rules = await dq.page.locator('#dead-letters-table tbody tr td:nth-child(2)').allTextContents();
+      expect(rules).toEqual(expect.arrayContaining(['skal være en dato, der findes i kalenderen', 'ukendt felt', 'schemaVersion 3 understøttes ikke; understøttet: 1']));
+      expect(rules.some((r) => r.startsWith('ikke gyldig JSON ('))).toBe(true);
+      for (const r of rules) expect(r.replace(/\(.*\)$/, '')).not.toMatch(/\b(must|required|unknown|not)\b/);
+      const en = await open('/dashboards/datakvalitet?on=2024-12-31&lang=en');
+      expect(await en.page.locator('#dead-letters-table tbody tr td:nth-child(2)').allTextContents())
+        .toEqual(expect.arrayContaining(['must be a real calendar date', 'unknown field', 'unsupported schemaVersion 3; supported: 1']));
+      await en.page.close();
     } finally {
       await dq.page.close();
     }

@@ -123,6 +123,14 @@
     try {
       // Each chart gets its own row objects: Vega tags the tuples it ingests.
       const all = (await rowsOf(chart.url)).map((r) => Object.assign({}, r));
+      // (a column in the page's language: the dead letters' English rules in Danish)
+      for (const c of chart.columns.filter((x) => x.rewrite)) {
+        const patterns = c.rewrite.map(([source, flags, to]) => [new RegExp(source, flags), to]);
+        for (const r of all) {
+          const found = typeof r[c.field] === 'string' && patterns.find(([pattern]) => pattern.test(r[c.field]));
+          if (found) r[c.field] = r[c.field].replace(found[0], found[1]);
+        }
+      }
       // The offer filter narrows rows that name an offer; the others are about every offer.
       const rows = config.offer ? all.filter((r) => !('offerId' in r) || r.offerId === config.offer) : all;
       if (chart.kpi) showKpi(chart, rows);
