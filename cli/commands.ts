@@ -13,6 +13,7 @@ import { ndjsonChunks } from '../producers/ndjson.ts';
 import { Event } from '../schemas/events.ts';
 import { Sel104Error } from '../schemas/errors.ts';
 import { isoDate } from '../schemas/primitives.ts';
+import { redactCpr } from '../schemas/validate.ts';
 import { REPORT_NAMES } from '../reports/catalogue.ts';
 import { FILE_FORMATS, TEXT_FORMATS, renderText, toArrowIpc, type ReportFormat } from '../reports/formats.ts';
 import { checkRequest, exportParquet, runReport } from '../reports/runner.ts';
@@ -106,7 +107,8 @@ export function commands(program: Command): void {
         input = createReadStream(file, { highWaterMark: 1 << 20 });
       }
       const opts = globals(cmd);
-      const source = file === '-' ? 'stdin' : file;
+      // (a file named with a CPR number is kept masked, as a rejected line's text is)
+      const source = file === '-' ? 'stdin' : redactCpr(file);
       const bar = progressBar('import', total, 'bytes');
       let bytes = 0;
       const onBytes = (b: number) => bar.update((bytes += b));

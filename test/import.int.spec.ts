@@ -108,6 +108,19 @@ describe('encodings', () => {
   });
 });
 
+describe('no CPR number in the dead-letter store', () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+
+  it('a file named with a CPR number is kept as the source with the number masked', () => {
+    const file = join(tmp.dir, 'borger-010180-1234.ndjson');
+    writeFileSync(file, 'not json\n');
+    expect(cli(['import', file, '--json'], { db: tmp.db }).status).toBe(3);
+    const dlq = JSON.parse(cli(['dlq', '--format', 'json'], { db: tmp.db }).stdout) as { source: string }[];
+    expect(dlq.map((d) => d.source)).toEqual([join(tmp.dir, 'borger-XXXXXX-XXXX.ndjson')]);
+  });
+});
+
 describe('CLI errors are one clear line with the catalogue exit code', () => {
   const tmp = tempDir();
   afterAll(() => tmp.cleanup());
