@@ -247,7 +247,8 @@ export const versionWords = ({ standards }: ChartContext, lang: Lang): Record<st
  */
 const deadlineDashes = (ctx: ChartContext): { domain: string[]; range: number[][] } => {
   const versions = standardsShown(ctx).flatMap((s) => {
-    const set = [...s.versions].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom)).filter((v) => v.processingDeadlineWeeks !== null);
+    // (a standard's versions are in the order they applied: schemas/standard.ts checks it)
+    const set = s.versions.filter((v) => v.processingDeadlineWeeks !== null);
     return set.map((v, i) => ({ id: v.id, dash: i === set.length - 1 ? [1, 0] : [4 + 2 * (set.length - 2 - i), 3 + 2 * (set.length - 2 - i)] }));
   });
   return { domain: versions.map((v) => v.id), range: versions.map((v) => v.dash) };
@@ -255,8 +256,7 @@ const deadlineDashes = (ctx: ChartContext): { domain: string[]; range: number[][
 
 /** The versions of the standards in order: by municipality, the earliest first. */
 const versionOrder = ({ standards }: ChartContext): string[] =>
-  [...standards.values()].sort((a, b) => a.municipality.localeCompare(b.municipality))
-    .flatMap((s) => [...s.versions].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom)).map((v) => v.id));
+  [...standards.values()].sort((a, b) => a.municipality.localeCompare(b.municipality)).flatMap((s) => s.versions.map((v) => v.id));
 
 /** A chart's description in the page's language, with the standards' facts it names. */
 export const descriptionOf = (chart: Chart, lang: Lang, ctx: ChartContext): string =>
