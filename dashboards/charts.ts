@@ -47,6 +47,12 @@ export interface Chart {
   kpiWithout?: { field: string; text: Text };
   /** What the chart says without rows, where more can be said than that the filters hold none. */
   empty?: Text;
+  /**
+   * The field a row needs a value of to be drawn: with none that has one, the chart says `empty`
+   * rather than draw an empty frame (deadline compliance of Roskilde, whose standard has no
+   * deadline); the table still lists the rows.
+   */
+  drawsField?: string;
   /** Show the table alternative open: the table is the content (the evidence sheet's wording). */
   tableOpen?: boolean;
   /** The table's rows in this order of a field's codes (the report's order within each); others last. */
@@ -257,6 +263,9 @@ const deadlineDashes = (ctx: ChartContext): { domain: string[]; range: number[][
 /** The versions of the standards in order: by municipality, the earliest first. */
 const versionOrder = ({ standards }: ChartContext): string[] =>
   [...standards.values()].sort((a, b) => a.municipality.localeCompare(b.municipality)).flatMap((s) => s.versions.map((v) => v.id));
+
+/** What a chart of deadline compliance says where no decision had a deadline (Roskilde's standard has none). */
+const NO_DEADLINE_DECISIONS = t('Ingen afgørelser med en sagsbehandlingsfrist for de valgte filtre.', 'No decisions with a processing deadline for the chosen filters.');
 
 /** A chart's description in the page's language, with the standards' facts it names. */
 export const descriptionOf = (chart: Chart, lang: Lang, ctx: ChartContext): string =>
@@ -572,7 +581,7 @@ export const PAGES: readonly Page[] = [
         spec: (lang) => trend('grantsInEffect', t('Bevillinger i kraft', 'Grants in effect'), lang),
       },
       {
-        id: 'compliance', kpi: 'compliancePct', kpiRatio: ['withinDeadline', 'decided'], kpiWithout: { field: 'deadlineWeeks', text: t('ingen frist', 'no deadline') }, report: 'processing-time', params: byQuarter,
+        id: 'compliance', kpi: 'compliancePct', drawsField: 'compliancePct', empty: NO_DEADLINE_DECISIONS, kpiRatio: ['withinDeadline', 'decided'], kpiWithout: { field: 'deadlineWeeks', text: t('ingen frist', 'no deadline') }, report: 'processing-time', params: byQuarter,
         title: t('Afgørelser inden for fristen', 'Decisions within the deadline'),
         description: (ctx) => {
           const without = noDeadline(ctx);
@@ -692,7 +701,7 @@ export const PAGES: readonly Page[] = [
     title: t('Sagsbehandlingstid', 'Processing time'),
     charts: [
       {
-        id: 'compliance-by-quarter', report: 'processing-time', params: byQuarter,
+        id: 'compliance-by-quarter', report: 'processing-time', drawsField: 'compliancePct', empty: NO_DEADLINE_DECISIONS, params: byQuarter,
         title: t('Afgørelser inden for fristen pr. kvartal', 'Decisions within the deadline by quarter'),
         description: (ctx) => {
           const without = noDeadline(ctx);

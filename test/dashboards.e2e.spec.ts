@@ -189,8 +189,14 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
       expect(kpi).toContain('2023-Q4');
       const lastDecisions = await da.page.locator('#decisions-table tbody tr:last-child td:nth-child(3)').textContent();
       expect(await da.page.locator('#decisions-kpi').textContent()).toContain(`Roskilde (265): ${lastDecisions}`);
-      // Roskilde's standard has no deadline (standards/265.json): the tile says so, and no line
+      // Roskilde's standard has no deadline (standards/265.json): the tile says so, the chart says
+      // there is nothing to draw rather than show an empty frame, and the table lists the decisions
       expect(await da.page.locator('#compliance-kpi').textContent()).toContain('Roskilde (265): ingen frist');
+      expect(await da.page.locator('#compliance').textContent()).toBe('Ingen afgørelser med en sagsbehandlingsfrist for de valgte filtre.');
+      expect(await da.page.locator('#compliance svg').count()).toBe(0);
+      const decided = await da.page.locator('#compliance-table tbody tr td:nth-child(4)').allTextContents();
+      expect(decided.length).toBe(4);
+      expect(decided.some((d) => d !== '0')).toBe(true);
       const csv = await da.page.locator('section[aria-labelledby="applications-title"] a.csv').getAttribute('href');
       expect(csv).toContain('municipality=265');
       expect(csv).toContain('format=csv');

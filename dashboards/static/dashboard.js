@@ -138,7 +138,8 @@
       const rank = (r) => { const i = chart.tableOrder.codes.indexOf(r[chart.tableOrder.field]); return i < 0 ? chart.tableOrder.codes.length : i; };
       const tableRows = chart.tableOrder ? rows.slice().sort((a, b) => rank(a) - rank(b)) : rows;
       fillTable(document.getElementById(chart.id + '-table'), chart.columns, tableRows);
-      if (rows.length === 0) {
+      // (rows without a value of the field the chart draws, such as a compliance without deadline, draw nothing)
+      if (rows.filter((r) => !chart.drawsField || (r[chart.drawsField] !== null && r[chart.drawsField] !== undefined)).length === 0) {
         // an empty frame with axes would look like a chart that failed to draw
         target.textContent = chart.empty || config.empty;
         target.dataset.rendered = '0';
