@@ -727,7 +727,8 @@ export const PAGES: readonly Page[] = [
         spec: curve,
       },
       {
-        id: 'worklist', report: 'open-applications', tableOpen: true, tableOrder: { field: 'status', codes: Object.keys(STATUS_LABELS) },
+        id: 'worklist', report: 'open-applications', tableOpen: true,
+        empty: t('Ingen åbne ansøgninger på datoen.', 'No open applications on the date.'), tableOrder: { field: 'status', codes: Object.keys(STATUS_LABELS) },
         title: t('Arbejdsliste: åbne ansøgninger', 'Work list: open applications'),
         description: t('Åbne ansøgninger på datoen efter status: i risiko (mindst 75 % af fristen brugt), overskredet, og overskredet uden at borgeren er orienteret. Tabellen viser sagerne, de mest presserende først og inden for hver status de ældste først.', 'Applications open on the date by status: at risk (at least 75% of the deadline used), overdue, and overdue without the citizen being told. The table lists the cases, the most urgent first, and the oldest first within each status.'),
         columns: [col('municipality', 'Kommune', 'Municipality'), col('caseId', 'Sag', 'Case'), col('receivedOn', 'Modtaget', 'Received'), col('deadlineWeeks', 'Frist (uger)', 'Deadline (weeks)'), col('elapsedDays', 'Dage', 'Days'), { ...col('status', 'Status', 'Status'), words: STATUS_LABELS }, col('notifiedOn', 'Orienteret', 'Notified')],
@@ -791,6 +792,7 @@ export const PAGES: readonly Page[] = [
       },
       {
         id: 'flags', report: 'absence-flags',
+        empty: t('Ingen sager med mange afbud i de 56 dage frem til datoen.', 'No case with many cancellations in the 56 days to the date.'),
         title: t('Borgere med mange afbud', 'Citizens with many cancellations'),
         description: t('Sager med mindst 8 planlagte dage og fravær over tærsklen i de 56 dage frem til datoen, pr. tilbud. Tabellen viser sagerne til dialog med borger og tilbud.', 'Cases with at least 8 planned days and absence above the threshold in the 56 days up to the date, by offer. The table lists the cases for a dialogue with citizen and provider.'),
         columns: [col('municipality', 'Kommune', 'Municipality'), col('caseId', 'Sag', 'Case'), col('offerId', 'Tilbud', 'Offer'), col('plannedDays', 'Planlagte dage', 'Planned days'), col('absenceRatePct', 'Fravær (%)', 'Absence (%)')],
@@ -846,6 +848,7 @@ export const PAGES: readonly Page[] = [
     charts: [
       {
         id: 'migration', report: 'migrations-82a',
+        empty: t('Intet tilbud skiftede fra § 104 til § 82a i perioden.', 'No offer changed from § 104 to § 82a in the period.'),
         title: t('Borgere i tilbud, der skiftede fra § 104 til § 82a', 'Citizens in offers that moved from § 104 to § 82a'),
         description: t('Borgere hvis § 104-tilbud var i kraft dagen før skiftet: fortsat under § 82a (uden klageadgang), flyttet til et andet § 104-tilbud, stoppet, eller stadig registreret under § 104.', 'Citizens whose § 104 service was in effect the day before the change: continued under § 82a (no appeal route), moved to another § 104 offer, ended, or still recorded under § 104.'),
         columns: [col('municipality', 'Kommune', 'Municipality'), col('offerId', 'Tilbud', 'Offer'), col('effectiveDate', 'Skiftedato', 'Effective date'), col('cohort', 'Borgere', 'Citizens'), col('continuedUnder82a', 'Fortsat § 82a', 'Continued § 82a'), col('movedTo104', 'Andet § 104', 'Other § 104'), col('ended', 'Stoppet', 'Ended'), col('stillRecordedAs104', 'Stadig § 104', 'Still § 104'), col('medianGapDays', 'Median pause (dage)', 'Median gap (days)'), col('lostAppealRoute', 'Mistet klageadgang', 'Lost appeal route')],

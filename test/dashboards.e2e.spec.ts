@@ -145,6 +145,13 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
     } finally {
       await none.page.close();
     }
+    // Lejre moved no offer to § 82a (the simulator moves Roskilde's): said in words, not as a filter's emptiness
+    const lejre82a = await open('/dashboards/paragraf-82a?on=2024-12-31&municipality=350');
+    try {
+      expect(await lejre82a.page.locator('#migration').textContent()).toBe('Intet tilbud skiftede fra § 104 til § 82a i perioden.');
+    } finally {
+      await lejre82a.page.close();
+    }
     const dq = await open('/dashboards/datakvalitet?on=2024-12-31');
     try {
       // the lines were rejected today: none was received in 2022–2024
