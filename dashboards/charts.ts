@@ -286,6 +286,22 @@ const noDeadline = (ctx: ChartContext): Text => {
   return t(` ${listed(names, 'da')} har ingen frist.`, ` ${listed(names, 'en')} ${names.length === 1 ? 'has' : 'have'} no deadline.`);
 };
 
+/**
+ * A rule value of the standards shown, with its unit: "12 måneder" where every version of them
+ * holds the same, else per municipality, as its versions changed it ("Roskilde: 12 måneder;
+ * Lejre: 12 måneder, 6 måneder fra 01.01.2022").
+ */
+const ruleInWords = (ctx: ChartContext, lang: Lang, value: (v: Standard['versions'][number]) => number, unit: Text): string => {
+  const shown = standardsShown(ctx);
+  const withUnit = (n: number) => (unit.en === '%' && lang === 'en' ? `${n}%` : `${n} ${unit[lang]}`);
+  const values = new Set(shown.flatMap((s) => s.versions.map(value)));
+  if (values.size <= 1) return values.size === 0 ? '–' : withUnit([...values][0]!);
+  return shown.map((s) => {
+    const changes = s.versions.filter((v, i) => i === 0 || value(v) !== value(s.versions[i - 1]!));
+    return `${shortName(s)}: ${changes.map((v, i) => `${withUnit(value(v))}${i > 0 ? ` ${t('fra', 'from')[lang]} ${dateWords(v.effectiveFrom, lang)}` : ''}`).join(', ')}`;
+  }).join('; ');
+};
+
 /** A date as the tables write it: 01.01.2022 (da), 01/01/2022 (en). */
 const dateWords = (iso: string, lang: Lang): string => {
   const [y, m, d] = iso.split('-');
@@ -794,7 +810,13 @@ export const PAGES: readonly Page[] = [
         id: 'flags', report: 'absence-flags',
         empty: t('Ingen sager med mange afbud i de 56 dage frem til datoen.', 'No case with many cancellations in the 56 days to the date.'),
         title: t('Borgere med mange afbud', 'Citizens with many cancellations'),
-        description: t('Sager med mindst 8 planlagte dage og fravær over tærsklen i de 56 dage frem til datoen, pr. tilbud. Tabellen viser sagerne til dialog med borger og tilbud.', 'Cases with at least 8 planned days and absence above the threshold in the 56 days up to the date, by offer. The table lists the cases for a dialogue with citizen and provider.'),
+        description: (ctx) => {
+          const [da, en] = (['da', 'en'] as const).map((lang) => ruleInWords(ctx, lang, (v) => v.absenceFlagPct, t('%', '%'))) as [string, string];
+          return t(
+            `Sager med mindst 8 planlagte dage og et fravær på mindst ${da} (kvalitetsstandardens tærskel) i de 56 dage frem til datoen, pr. tilbud. Tabellen viser sagerne til dialog med borger og tilbud.`,
+            `Cases with at least 8 planned days and absence of at least ${en} (the quality standard's threshold) in the 56 days up to the date, by offer. The table lists the cases for a dialogue with citizen and provider.`,
+          );
+        },
         columns: [col('municipality', 'Kommune', 'Municipality'), col('caseId', 'Sag', 'Case'), col('offerId', 'Tilbud', 'Offer'), col('plannedDays', 'Planlagte dage', 'Planned days'), col('absenceRatePct', 'Fravær (%)', 'Absence (%)')],
         spec: (lang) => ({
           $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 200, mark: 'bar',
@@ -863,7 +885,10 @@ export const PAGES: readonly Page[] = [
       {
         id: 'follow-up-overdue', report: 'follow-up', params: byQuarter,
         title: t('Overskredne opfølgninger ved kvartalets udgang', 'Overdue follow-ups at the end of each quarter'),
-        description: t('Bevillinger i kraft, hvis næste opfølgning (12 måneder efter start eller seneste opfølgning) var forfalden.', 'Grants in effect whose next follow-up (12 months after the start or the last follow-up) was overdue.'),
+        description: (ctx) => t(
+          `Bevillinger i kraft, hvis næste opfølgning (${ruleInWords(ctx, 'da', (v) => v.followUpMonths, t('måneder', 'months'))} efter start eller seneste opfølgning) var forfalden.`,
+          `Grants in effect whose next follow-up (${ruleInWords(ctx, 'en', (v) => v.followUpMonths, t('måneder', 'months'))} after the start or the last follow-up) was overdue.`,
+        ),
         columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('activeGrants', 'Bevillinger i kraft', 'Grants in effect'), col('overdue', 'Overskredet', 'Overdue')],
         spec: (lang) => trend('overdue', t('Overskredne opfølgninger', 'Overdue follow-ups'), lang),
       },

@@ -433,6 +433,15 @@ describe('dashboard charts', () => {
       expect(describe(id, 'en', { standards: three }), id).toMatch(/ Roskilde and Prøve have no deadline\.$/);
       expect(describe(id, 'da', { standards: three, municipality: '350' }), id).not.toMatch(/ingen frist/);
     }
+    // the follow-up interval and the absence threshold: both seeds hold 12 months and 30 %
+    expect(describe('follow-up-overdue', 'da', { standards })).toContain('(12 måneder efter start');
+    expect(describe('flags', 'da', { standards })).toContain('fravær på mindst 30 % (kvalitetsstandardens tærskel)');
+    expect(describe('flags', 'en', { standards })).toContain('absence of at least 30% (the');
+    // a standard that changed them is told per municipality and version
+    const changed = { ...lejre, versions: [lejre.versions[0]!, { ...lejre.versions[1]!, followUpMonths: 6, absenceFlagPct: 25 }] };
+    const mixed = new Map([...standards, ['350', changed]]);
+    expect(describe('follow-up-overdue', 'da', { standards: mixed })).toContain('(Roskilde: 12 måneder; Lejre: 12 måneder, 6 måneder fra 01.01.2022 efter start');
+    expect(describe('flags', 'en', { standards: mixed, municipality: '350' })).toContain('at least Lejre: 30%, 25% from 01/01/2022 (the');
   });
 
   it('a standard\'s version goes by its id and the date it applies from, the earliest first: legends, tooltips, tables', async () => {
