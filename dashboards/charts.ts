@@ -267,6 +267,9 @@ const versionOrder = ({ standards }: ChartContext): string[] =>
 /** What a chart of deadline compliance says where no decision had a deadline (Roskilde's standard has none). */
 const NO_DEADLINE_DECISIONS = t('Ingen afgørelser med en sagsbehandlingsfrist for de valgte filtre.', 'No decisions with a processing deadline for the chosen filters.');
 
+/** What a chart of the omgørelsesprocent says where Ankestyrelsen decided no complaint on its merits. */
+const NO_APPEALS = t('Ingen klager realitetsbehandlet af Ankestyrelsen i perioden.', 'No complaints decided on their merits by Ankestyrelsen in the period.');
+
 /** A chart's description in the page's language, with the standards' facts it names. */
 export const descriptionOf = (chart: Chart, lang: Lang, ctx: ChartContext): string =>
   (typeof chart.description === 'function' ? chart.description(ctx) : chart.description)[lang];
@@ -607,7 +610,7 @@ export const PAGES: readonly Page[] = [
         spec: (lang, ctx) => trend('compliancePct', t('Inden for frist (%)', 'Within deadline (%)'), lang, { pct: true, dash: { field: 'standardVersion', label: t('Kvalitetsstandard', 'Quality standard'), scale: deadlineDashes(ctx) } }),
       },
       {
-        id: 'reversal', kpi: 'reversalRatePct', report: 'complaints', params: { by: 'year' },
+        id: 'reversal', kpi: 'reversalRatePct', report: 'complaints', params: { by: 'year' }, drawsField: 'reversalRatePct', empty: NO_APPEALS,
         title: t('Omgørelsesprocent', 'Reversal rate (omgørelsesprocent)'),
         description: t('Hjemviste og ændrede/ophævede sager i procent af Ankestyrelsens realitetsbehandlede sager; afviste sager indgår ikke.', 'Remitted and changed or annulled cases as a share of the appeals Ankestyrelsen examined; dismissed cases are left out.'),
         columns: [col('period', 'År', 'Year'), col('municipality', 'Kommune', 'Municipality'), col('upheld', 'Stadfæstet', 'Upheld'), col('changedOrAnnulled', 'Ændret/ophævet', 'Changed/annulled'), col('remitted', 'Hjemvist', 'Remitted'), col('reversalRatePct', 'Omgørelsesprocent', 'Reversal rate (%)')],
@@ -704,7 +707,8 @@ export const PAGES: readonly Page[] = [
         },
       },
       {
-        id: 'transport', report: 'volume', params: byQuarter,
+        id: 'transport', report: 'volume', params: byQuarter, drawsField: 'transportSharePct',
+        empty: t('Ingen bevillinger truffet i perioden.', 'No grants decided in the period.'),
         title: t('Andel af bevillinger med kørsel', 'Share of grants with transport'),
         description: t('Bevillinger i kvartalet, hvor kørsel er bevilget, i procent af kvartalets bevillinger.', 'Grants decided in the quarter with transport, as a share of the quarter’s grants.'),
         columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('granted', 'Bevilget', 'Granted'), col('partlyGranted', 'Delvist bevilget', 'Partly granted'), col('transportSharePct', 'Med kørsel (%)', 'With transport (%)')],
@@ -856,7 +860,7 @@ export const PAGES: readonly Page[] = [
         ], lang, { field: 'municipality', label: L.municipality }, t('Antal', 'Count'), { log: true }),
       },
       {
-        id: 'complaints', report: 'complaints', params: { by: 'year' },
+        id: 'complaints', report: 'complaints', params: { by: 'year' }, drawsField: 'reversalRatePct', empty: NO_APPEALS,
         title: t('Omgørelsesprocent pr. år', 'Reversal rate by year'),
         description: t('Hjemviste og ændrede/ophævede sager i procent af Ankestyrelsens realitetsbehandlede sager; afviste sager indgår ikke.', 'Remitted and changed or annulled cases as a share of the appeals Ankestyrelsen examined; dismissed cases are left out.'),
         columns: [col('period', 'År', 'Year'), col('municipality', 'Kommune', 'Municipality'), col('decisions', 'Afgørelser', 'Decisions'), col('complaints', 'Klager', 'Complaints'), col('forwarded', 'Videresendt', 'Forwarded'), col('reversalRatePct', 'Omgørelsesprocent', 'Reversal rate (%)')],
@@ -893,7 +897,8 @@ export const PAGES: readonly Page[] = [
         spec: (lang) => trend('overdue', t('Overskredne opfølgninger', 'Overdue follow-ups'), lang),
       },
       {
-        id: 'follow-up-on-time', report: 'follow-up', params: byQuarter,
+        id: 'follow-up-on-time', report: 'follow-up', params: byQuarter, drawsField: 'heldOnTimePct',
+        empty: t('Ingen opfølgninger holdt i perioden.', 'No follow-ups held in the period.'),
         title: t('Opfølgninger holdt til tiden', 'Follow-ups held on time'),
         description: t('Andel af kvartalets opfølgninger, der blev holdt senest på forfaldsdagen.', 'Share of the quarter’s follow-ups held on or before their due date.'),
         columns: [col('period', 'Kvartal', 'Quarter'), col('municipality', 'Kommune', 'Municipality'), col('held', 'Holdt', 'Held'), col('heldOnTime', 'Til tiden', 'On time'), col('heldOnTimePct', 'Til tiden (%)', 'On time (%)')],

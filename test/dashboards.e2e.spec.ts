@@ -300,6 +300,28 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
     expect(en.get('350/lejre-old/Target group: age')).toContain('(no VUM level)');
   }, 60_000);
 
+  it('a period with no events: percentage charts say what is missing rather than draw an empty frame', async () => {
+    // the data end in 2024: 2030 has periods with zero counts and no percentages
+    const expected: [string, string, string][] = [
+      ['overblik', 'reversal', 'Ingen klager realitetsbehandlet af Ankestyrelsen i perioden.'],
+      ['overblik', 'compliance', 'Ingen afgørelser med en sagsbehandlingsfrist for de valgte filtre.'],
+      ['klager', 'complaints', 'Ingen klager realitetsbehandlet af Ankestyrelsen i perioden.'],
+      ['bevillinger', 'transport', 'Ingen bevillinger truffet i perioden.'],
+      ['opfoelgning', 'follow-up-on-time', 'Ingen opfølgninger holdt i perioden.'],
+    ];
+    for (const [pageId, chart, words] of expected) {
+      const { page, errors } = await open(`/dashboards/${pageId}?from=2030-01-01&to=2030-12-31&on=2030-12-31`);
+      try {
+        expect(await page.locator(`#${chart}`).textContent(), chart).toBe(words);
+        // the table still lists the periods, with '–' for the missing percentage
+        expect(await page.locator(`#${chart}-table tbody tr`).count(), chart).toBeGreaterThan(0);
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }
+  }, 60_000);
+
   it('changing the filters in the form changes the URL and what the charts draw', async () => {
     const { page, errors } = await open('/dashboards/overblik?on=2024-12-31&from=2022-01-01&to=2024-12-31');
     const column = (table: string, n: number) => page.locator(`#${table}-table tbody tr td:nth-child(${n})`).allTextContents();
