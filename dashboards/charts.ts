@@ -734,7 +734,8 @@ export const PAGES: readonly Page[] = [
         spec: (lang, ctx) => trend('compliancePct', t('Inden for frist (%)', 'Within deadline (%)'), lang, { pct: true, dash: { field: 'standardVersion', label: t('Kvalitetsstandard', 'Quality standard'), scale: deadlineDashes(ctx) } }),
       },
       {
-        id: 'curve', report: 'processing-time-curve',
+        id: 'curve', report: 'processing-time-curve', drawsField: 'sharePct',
+        empty: t('Ingen afgørelser i perioden.', 'No decisions in the period.'),
         title: t('Andel afgjort inden for 1–52 uger', 'Share decided within 1–52 weeks'),
         description: (ctx) => {
           const [da, en] = [deadlinesInWords(ctx, 'da'), deadlinesInWords(ctx, 'en')];
@@ -775,7 +776,8 @@ export const PAGES: readonly Page[] = [
     title: t('Fremmøde', 'Attendance'),
     charts: [
       {
-        id: 'absence', report: 'absence', params: { by: 'month' },
+        id: 'absence', report: 'absence', params: { by: 'month' }, drawsField: 'absenceRatePct',
+        empty: t('Ingen planlagte dage i perioden.', 'No planned days in the period.'),
         title: t('Fravær pr. tilbud og måned', 'Absence by offer and month'),
         description: t(
           'Afbud og udeblivelser i procent af de planlagte dage, pr. tilbud (rækker) og måned (kolonner): jo mørkere felt, jo større fravær; 40 % og derover har den mørkeste farve. Måneder uden planlagte dage er tomme.',

@@ -308,13 +308,15 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
       ['klager', 'complaints', 'Ingen klager realitetsbehandlet af Ankestyrelsen i perioden.'],
       ['bevillinger', 'transport', 'Ingen bevillinger truffet i perioden.'],
       ['opfoelgning', 'follow-up-on-time', 'Ingen opfølgninger holdt i perioden.'],
+      ['fremmoede', 'absence', 'Ingen planlagte dage i perioden.'],
+      ['sagsbehandlingstid', 'curve', 'Ingen afgørelser i perioden.'],
     ];
     for (const [pageId, chart, words] of expected) {
       const { page, errors } = await open(`/dashboards/${pageId}?from=2030-01-01&to=2030-12-31&on=2030-12-31`);
       try {
         expect(await page.locator(`#${chart}`).textContent(), chart).toBe(words);
-        // the table still lists the periods, with '–' for the missing percentage
-        expect(await page.locator(`#${chart}-table tbody tr`).count(), chart).toBeGreaterThan(0);
+        // the table still lists the periods, with '–' for the missing percentage (absence has no rows at all)
+        if (chart !== 'absence') expect(await page.locator(`#${chart}-table tbody tr`).count(), chart).toBeGreaterThan(0);
         expect(errors).toEqual([]);
       } finally {
         await page.close();

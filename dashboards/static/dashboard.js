@@ -139,9 +139,11 @@
       const tableRows = chart.tableOrder ? rows.slice().sort((a, b) => rank(a) - rank(b)) : rows;
       fillTable(document.getElementById(chart.id + '-table'), chart.columns, tableRows);
       // (rows without a value of the field the chart draws, such as a compliance without deadline, draw nothing)
-      if (rows.filter((r) => !chart.drawsField || (r[chart.drawsField] !== null && r[chart.drawsField] !== undefined)).length === 0) {
-        // an empty frame with axes would look like a chart that failed to draw
-        target.textContent = chart.empty || config.empty;
+      const drawn = (rs) => rs.filter((r) => !chart.drawsField || (r[chart.drawsField] !== null && r[chart.drawsField] !== undefined));
+      if (drawn(rows).length === 0) {
+        // an empty frame with axes would look like a chart that failed to draw; the chart's own
+        // words say why the report has nothing to draw, unless it was the offer filter
+        target.textContent = (drawn(all).length === 0 && chart.empty) || config.empty;
         target.dataset.rendered = '0';
         target.classList.add('empty');
         return;
