@@ -48,11 +48,11 @@ export interface Chart {
   /** What the chart says without rows, where more can be said than that the filters hold none. */
   empty?: Text;
   /**
-   * The field a row needs a value of to be drawn: with none that has one, the chart says `empty`
-   * rather than draw an empty frame (deadline compliance of Roskilde, whose standard has no
-   * deadline); the table still lists the rows.
+   * What a row needs to be drawn: a value in one of `fields` (with `nonZero`, one above 0). With
+   * no such row, the chart says `empty` rather than draw an empty frame (deadline compliance of
+   * Roskilde, whose standard has no deadline; a funnel of zeros); the table still lists the rows.
    */
-  drawsField?: string;
+  drawsIf?: { fields: readonly string[]; nonZero?: true };
   /** Show the table alternative open: the table is the content (the evidence sheet's wording). */
   tableOpen?: boolean;
   /** The table's rows in this order of a field's codes (the report's order within each); others last. */
@@ -450,6 +450,20 @@ const folded = (fields: readonly { field: string; label: Text }[], lang: Lang, r
   },
 });
 
+/** The complaint funnel's steps, from the decisions to Ankestyrelsen's outcomes. */
+const FUNNEL_STEPS = [
+  { field: 'decisions', label: t('Afgørelser', 'Decisions') },
+  { field: 'complaints', label: t('Klager', 'Complaints') },
+  { field: 'fullReversal', label: t('Omgjort', 'Reversed') },
+  { field: 'partial', label: t('Delvist fastholdt', 'Partly maintained') },
+  { field: 'maintained', label: t('Fastholdt', 'Maintained') },
+  { field: 'forwarded', label: t('Videresendt', 'Forwarded') },
+  { field: 'upheld', label: t('Stadfæstet', 'Upheld') },
+  { field: 'changedOrAnnulled', label: t('Ændret/ophævet', 'Changed/annulled') },
+  { field: 'remitted', label: t('Hjemvist', 'Remitted') },
+  { field: 'dismissed', label: t('Afvist', 'Dismissed') },
+] as const;
+
 /** Where the §82a cohort went, in the report's order (domain.md metric 9). */
 const MIGRATION_STEPS = [
   { field: 'continuedUnder82a', label: t('Fortsat under § 82a', 'Continued under § 82a') },
@@ -600,7 +614,7 @@ export const PAGES: readonly Page[] = [
         spec: (lang) => trend('grantsInEffect', t('Bevillinger i kraft', 'Grants in effect'), lang),
       },
       {
-        id: 'compliance', kpi: 'compliancePct', drawsField: 'compliancePct', empty: NO_DEADLINE_DECISIONS, kpiRatio: ['withinDeadline', 'decided'], kpiWithout: { field: 'deadlineWeeks', text: t('ingen frist', 'no deadline') }, report: 'processing-time', params: byQuarter,
+        id: 'compliance', kpi: 'compliancePct', drawsIf: { fields: ['compliancePct'] }, empty: NO_DEADLINE_DECISIONS, kpiRatio: ['withinDeadline', 'decided'], kpiWithout: { field: 'deadlineWeeks', text: t('ingen frist', 'no deadline') }, report: 'processing-time', params: byQuarter,
         title: t('Afgørelser inden for fristen', 'Decisions within the deadline'),
         description: (ctx) => {
           const without = noDeadline(ctx);
@@ -610,7 +624,7 @@ export const PAGES: readonly Page[] = [
         spec: (lang, ctx) => trend('compliancePct', t('Inden for frist (%)', 'Within deadline (%)'), lang, { pct: true, dash: { field: 'standardVersion', label: t('Kvalitetsstandard', 'Quality standard'), scale: deadlineDashes(ctx) } }),
       },
       {
-        id: 'reversal', kpi: 'reversalRatePct', report: 'complaints', params: { by: 'year' }, drawsField: 'reversalRatePct', empty: NO_APPEALS,
+        id: 'reversal', kpi: 'reversalRatePct', report: 'complaints', params: { by: 'year' }, drawsIf: { fields: ['reversalRatePct'] }, empty: NO_APPEALS,
         title: t('Omgørelsesprocent', 'Reversal rate (omgørelsesprocent)'),
         description: t('Hjemviste og ændrede/ophævede sager i procent af Ankestyrelsens realitetsbehandlede sager; afviste sager indgår ikke.', 'Remitted and changed or annulled cases as a share of the appeals Ankestyrelsen examined; dismissed cases are left out.'),
         columns: [col('period', 'År', 'Year'), col('municipality', 'Kommune', 'Municipality'), col('upheld', 'Stadfæstet', 'Upheld'), col('changedOrAnnulled', 'Ændret/ophævet', 'Changed/annulled'), col('remitted', 'Hjemvist', 'Remitted'), col('reversalRatePct', 'Omgørelsesprocent', 'Reversal rate (%)')],
@@ -707,7 +721,7 @@ export const PAGES: readonly Page[] = [
         },
       },
       {
-        id: 'transport', report: 'volume', params: byQuarter, drawsField: 'transportSharePct',
+        id: 'transport', report: 'volume', params: byQuarter, drawsIf: { fields: ['transportSharePct'] },
         empty: t('Ingen bevillinger truffet i perioden.', 'No grants decided in the period.'),
         title: t('Andel af bevillinger med kørsel', 'Share of grants with transport'),
         description: t('Bevillinger i kvartalet, hvor kørsel er bevilget, i procent af kvartalets bevillinger.', 'Grants decided in the quarter with transport, as a share of the quarter’s grants.'),
@@ -721,7 +735,7 @@ export const PAGES: readonly Page[] = [
     title: t('Sagsbehandlingstid', 'Processing time'),
     charts: [
       {
-        id: 'compliance-by-quarter', report: 'processing-time', drawsField: 'compliancePct', empty: NO_DEADLINE_DECISIONS, params: byQuarter,
+        id: 'compliance-by-quarter', report: 'processing-time', drawsIf: { fields: ['compliancePct'] }, empty: NO_DEADLINE_DECISIONS, params: byQuarter,
         title: t('Afgørelser inden for fristen pr. kvartal', 'Decisions within the deadline by quarter'),
         description: (ctx) => {
           const without = noDeadline(ctx);
@@ -734,7 +748,7 @@ export const PAGES: readonly Page[] = [
         spec: (lang, ctx) => trend('compliancePct', t('Inden for frist (%)', 'Within deadline (%)'), lang, { pct: true, dash: { field: 'standardVersion', label: t('Kvalitetsstandard', 'Quality standard'), scale: deadlineDashes(ctx) } }),
       },
       {
-        id: 'curve', report: 'processing-time-curve', drawsField: 'sharePct',
+        id: 'curve', report: 'processing-time-curve', drawsIf: { fields: ['sharePct'] },
         empty: t('Ingen afgørelser i perioden.', 'No decisions in the period.'),
         title: t('Andel afgjort inden for 1–52 uger', 'Share decided within 1–52 weeks'),
         description: (ctx) => {
@@ -776,7 +790,7 @@ export const PAGES: readonly Page[] = [
     title: t('Fremmøde', 'Attendance'),
     charts: [
       {
-        id: 'absence', report: 'absence', params: { by: 'month' }, drawsField: 'absenceRatePct',
+        id: 'absence', report: 'absence', params: { by: 'month' }, drawsIf: { fields: ['absenceRatePct'] },
         empty: t('Ingen planlagte dage i perioden.', 'No planned days in the period.'),
         title: t('Fravær pr. tilbud og måned', 'Absence by offer and month'),
         description: t(
@@ -844,25 +858,15 @@ export const PAGES: readonly Page[] = [
     title: t('Klager', 'Complaints'),
     charts: [
       {
-        id: 'funnel', report: 'complaints',
+        id: 'funnel', report: 'complaints', drawsIf: { fields: FUNNEL_STEPS.map((f) => f.field), nonZero: true },
+        empty: t('Ingen afgørelser eller klager i perioden.', 'No decisions or complaints in the period.'),
         title: t('Fra afgørelse til Ankestyrelsen', 'From decision to Ankestyrelsen'),
         description: t('Afgørelser, klager over afgørelser, genvurderinger (fuldt omgjort, delvist, fastholdt), videresendte klager og Ankestyrelsens afgørelser i perioden.', 'Decisions, complaints about decisions, reassessments (fully reversed, partly, maintained), forwarded complaints and Ankestyrelsen’s outcomes in the period.'),
         columns: [col('municipality', 'Kommune', 'Municipality'), col('decisions', 'Afgørelser', 'Decisions'), col('complaints', 'Klager', 'Complaints'), col('fullReversal', 'Omgjort', 'Reversed'), col('partial', 'Delvist', 'Partly'), col('maintained', 'Fastholdt', 'Maintained'), col('forwarded', 'Videresendt', 'Forwarded'), col('forwardedOnTimePct', 'Videresendt i tide (%)', 'Forwarded on time (%)'), col('upheld', 'Stadfæstet', 'Upheld'), col('changedOrAnnulled', 'Ændret/ophævet', 'Changed/annulled'), col('remitted', 'Hjemvist', 'Remitted'), col('dismissed', 'Afvist', 'Dismissed'), col('reversalRatePct', 'Omgørelsesprocent', 'Reversal rate (%)')],
-        spec: (lang) => folded([
-          { field: 'decisions', label: t('Afgørelser', 'Decisions') },
-          { field: 'complaints', label: t('Klager', 'Complaints') },
-          { field: 'fullReversal', label: t('Omgjort', 'Reversed') },
-          { field: 'partial', label: t('Delvist fastholdt', 'Partly maintained') },
-          { field: 'maintained', label: t('Fastholdt', 'Maintained') },
-          { field: 'forwarded', label: t('Videresendt', 'Forwarded') },
-          { field: 'upheld', label: t('Stadfæstet', 'Upheld') },
-          { field: 'changedOrAnnulled', label: t('Ændret/ophævet', 'Changed/annulled') },
-          { field: 'remitted', label: t('Hjemvist', 'Remitted') },
-          { field: 'dismissed', label: t('Afvist', 'Dismissed') },
-        ], lang, { field: 'municipality', label: L.municipality }, t('Antal', 'Count'), { log: true }),
+        spec: (lang) => folded(FUNNEL_STEPS, lang, { field: 'municipality', label: L.municipality }, t('Antal', 'Count'), { log: true }),
       },
       {
-        id: 'complaints', report: 'complaints', params: { by: 'year' }, drawsField: 'reversalRatePct', empty: NO_APPEALS,
+        id: 'complaints', report: 'complaints', params: { by: 'year' }, drawsIf: { fields: ['reversalRatePct'] }, empty: NO_APPEALS,
         title: t('Omgørelsesprocent pr. år', 'Reversal rate by year'),
         description: t('Hjemviste og ændrede/ophævede sager i procent af Ankestyrelsens realitetsbehandlede sager; afviste sager indgår ikke.', 'Remitted and changed or annulled cases as a share of the appeals Ankestyrelsen examined; dismissed cases are left out.'),
         columns: [col('period', 'År', 'Year'), col('municipality', 'Kommune', 'Municipality'), col('decisions', 'Afgørelser', 'Decisions'), col('complaints', 'Klager', 'Complaints'), col('forwarded', 'Videresendt', 'Forwarded'), col('reversalRatePct', 'Omgørelsesprocent', 'Reversal rate (%)')],
@@ -899,7 +903,7 @@ export const PAGES: readonly Page[] = [
         spec: (lang) => trend('overdue', t('Overskredne opfølgninger', 'Overdue follow-ups'), lang),
       },
       {
-        id: 'follow-up-on-time', report: 'follow-up', params: byQuarter, drawsField: 'heldOnTimePct',
+        id: 'follow-up-on-time', report: 'follow-up', params: byQuarter, drawsIf: { fields: ['heldOnTimePct'] },
         empty: t('Ingen opfølgninger holdt i perioden.', 'No follow-ups held in the period.'),
         title: t('Opfølgninger holdt til tiden', 'Follow-ups held on time'),
         description: t('Andel af kvartalets opfølgninger, der blev holdt senest på forfaldsdagen.', 'Share of the quarter’s follow-ups held on or before their due date.'),

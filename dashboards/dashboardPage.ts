@@ -59,7 +59,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
       kpiRatio: c.kpiRatio,
       kpiWithout: c.kpiWithout && { field: c.kpiWithout.field, text: c.kpiWithout.text[lang] },
       empty: c.empty?.[lang],
-      drawsField: c.drawsField,
+      drawsIf: c.drawsIf,
       tableOrder: c.tableOrder,
     };
   });

@@ -300,12 +300,13 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
     expect(en.get('350/lejre-old/Target group: age')).toContain('(no VUM level)');
   }, 60_000);
 
-  it('a period with no events: percentage charts say what is missing rather than draw an empty frame', async () => {
+  it('a period with no events: percentage charts and the funnel of zeros say what is missing rather than draw an empty frame', async () => {
     // the data end in 2024: 2030 has periods with zero counts and no percentages
     const expected: [string, string, string][] = [
       ['overblik', 'reversal', 'Ingen klager realitetsbehandlet af Ankestyrelsen i perioden.'],
       ['overblik', 'compliance', 'Ingen afgørelser med en sagsbehandlingsfrist for de valgte filtre.'],
       ['klager', 'complaints', 'Ingen klager realitetsbehandlet af Ankestyrelsen i perioden.'],
+      ['klager', 'funnel', 'Ingen afgørelser eller klager i perioden.'],
       ['bevillinger', 'transport', 'Ingen bevillinger truffet i perioden.'],
       ['opfoelgning', 'follow-up-on-time', 'Ingen opfølgninger holdt i perioden.'],
       ['fremmoede', 'absence', 'Ingen planlagte dage i perioden.'],

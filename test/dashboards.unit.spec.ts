@@ -550,7 +550,7 @@ describe('dashboard charts', () => {
       expect(def, chart.report).toBeDefined();
       const columns = new Set([...Object.keys(def!.columns), ...(chart.params?.by ? ['period'] : [])]);
       for (const c of chart.columns) expect(columns.has(c.field), c.field).toBe(true);
-      if (chart.drawsField) expect(columns.has(chart.drawsField), chart.drawsField).toBe(true);
+      for (const f of chart.drawsIf?.fields ?? []) expect(columns.has(f), f).toBe(true);
       const spec = chart.spec('da', { standards }) as { encoding?: Record<string, { field?: string }>; transform?: { as?: string | string[] }[] };
       // Fields the spec derives itself (fold, calculate) count as columns too.
       for (const tr of spec.transform ?? []) for (const name of [tr.as ?? []].flat()) columns.add(name);

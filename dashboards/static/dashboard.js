@@ -138,8 +138,9 @@
       const rank = (r) => { const i = chart.tableOrder.codes.indexOf(r[chart.tableOrder.field]); return i < 0 ? chart.tableOrder.codes.length : i; };
       const tableRows = chart.tableOrder ? rows.slice().sort((a, b) => rank(a) - rank(b)) : rows;
       fillTable(document.getElementById(chart.id + '-table'), chart.columns, tableRows);
-      // (rows without a value of the field the chart draws, such as a compliance without deadline, draw nothing)
-      const drawn = (rs) => rs.filter((r) => !chart.drawsField || (r[chart.drawsField] !== null && r[chart.drawsField] !== undefined));
+      // (rows without a value the chart draws, such as a compliance without deadline, draw nothing)
+      const drawsRow = (r) => !chart.drawsIf || chart.drawsIf.fields.some((f) => r[f] !== null && r[f] !== undefined && !(chart.drawsIf.nonZero && r[f] === 0));
+      const drawn = (rs) => rs.filter(drawsRow);
       if (drawn(rows).length === 0) {
         // an empty frame with axes would look like a chart that failed to draw; the chart's own
         // words say why the report has nothing to draw, unless it was the offer filter
