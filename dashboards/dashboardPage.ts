@@ -14,10 +14,10 @@ export interface Filters {
 }
 
 const UI = {
-  da: { locale: 'da-DK', offer: 'Tilbud', latest: 'Seneste periode', pipeline: 'Pipeline: logposition {log}, projektion {projection}, efterslæb {lag} hændelser', home: 'Overblik over data', municipality: 'Kommune', all: 'Alle', from: 'Fra', to: 'Til', on: 'Opgjort pr.', apply: 'Vis', table: 'Vis som tabel', csv: 'Hent CSV', other: 'English', loading: 'Henter …', empty: 'Ingen data for de valgte filtre.', noRule: 'Ingen sådan regel i denne version.', notStated: 'Står ikke i standarden.',
+  da: { locale: 'da-DK', offer: 'Tilbud', latest: 'Seneste periode', pipeline: 'Pipeline: logposition {log}, projektion {projection}, efterslæb {lag} hændelser', home: 'Overblik over data', municipality: 'Kommune', all: 'Alle', from: 'Fra', to: 'Til', on: 'Opgjort pr.', apply: 'Vis', table: 'Vis som tabel', tableOf: 'Tabel:', csv: 'Hent CSV', other: 'English', loading: 'Henter …', empty: 'Ingen data for de valgte filtre.', noRule: 'Ingen sådan regel i denne version.', notStated: 'Står ikke i standarden.',
     tableShown: 'Viser de første {shown} af {n} rækker.', showAll: 'Vis alle',
     embed: { CLICK_TO_VIEW_ACTIONS: 'Gem diagrammet som billede', SVG_ACTION: 'Gem som SVG', PNG_ACTION: 'Gem som PNG' } },
-  en: { locale: 'en-GB', offer: 'Offer', latest: 'Latest period', pipeline: 'Pipeline: log position {log}, projection {projection}, lag {lag} events', home: 'Data overview', municipality: 'Municipality', all: 'All', from: 'From', to: 'To', on: 'As on', apply: 'Show', table: 'Show as a table', csv: 'Download CSV', other: 'Dansk', loading: 'Loading …', empty: 'No data for the chosen filters.', noRule: 'No such rule in this version.', notStated: 'Not stated in the standard.',
+  en: { locale: 'en-GB', offer: 'Offer', latest: 'Latest period', pipeline: 'Pipeline: log position {log}, projection {projection}, lag {lag} events', home: 'Data overview', municipality: 'Municipality', all: 'All', from: 'From', to: 'To', on: 'As on', apply: 'Show', table: 'Show as a table', tableOf: 'Table:', csv: 'Download CSV', other: 'Dansk', loading: 'Loading …', empty: 'No data for the chosen filters.', noRule: 'No such rule in this version.', notStated: 'Not stated in the standard.',
     tableShown: 'Showing the first {shown} of {n} rows.', showAll: 'Show all',
     embed: { CLICK_TO_VIEW_ACTIONS: 'Save the chart as an image', SVG_ACTION: 'Save as SVG', PNG_ACTION: 'Save as PNG' } },
 } as const;
@@ -90,7 +90,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
       <p id="${c.id}-desc" class="desc">${esc(descriptionOf(c, lang, ctx))}</p>
       ${c.kpi ? `<p class="kpi" id="${c.id}-kpi" aria-live="polite"></p>` : ''}
       <figure role="group" aria-labelledby="${c.id}-title" aria-describedby="${c.id}-desc"><div id="${c.id}" class="vis">${ui.loading}</div></figure>
-      <details${c.tableOpen ? ' open' : ''}><summary>${ui.table}</summary><table id="${c.id}-table"></table></details>
+      <details${c.tableOpen ? ' open' : ''}><summary>${ui.table}</summary><div class="scroll" tabindex="0" role="region" aria-label="${esc(`${ui.tableOf} ${c.title[lang]}`)}"><table id="${c.id}-table"></table></div></details>
       <p><a class="csv" href="${esc(charts.find((x) => x.id === c.id)!.url)}&amp;format=csv" download="${c.id}.csv">${ui.csv}</a></p>
     </section>`).join('');
   const otherLang = `/dashboards/${page.id}?${esc(query({ ...filters, lang: lang === 'da' ? 'en' : undefined }))}`;
@@ -106,9 +106,9 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
     nav a { margin-right: .8rem; } nav a[aria-current] { font-weight: bold; }
     form { margin: 1rem 0; display: flex; gap: .8rem; flex-wrap: wrap; align-items: end; }
     .kpi { font-size: 1.6rem; font-weight: 600; margin: .3rem 0; } .kpi small { font-size: .8rem; font-weight: normal; color: #555; }
-    .chart { margin: 1.5rem 0; } .vis { width: 100%; min-height: 240px; } .vis.empty { min-height: 0; color: #555; font-style: italic; } .desc { color: #444; margin: .2rem 0; }
+    .chart { margin: 1.5rem 0; } .vis { width: 100%; min-height: 240px; overflow-x: auto; } .vis.empty { min-height: 0; color: #555; font-style: italic; } .desc { color: #444; margin: .2rem 0; }
     ${DEMO_NOTICE_CSS}
-    table { border-collapse: collapse; } td, th { padding: .2rem .6rem; border-bottom: 1px solid #ddd; } td.num { text-align: right; }
+    table { border-collapse: collapse; } .scroll { overflow-x: auto; } td, th { padding: .2rem .6rem; border-bottom: 1px solid #ddd; } td.num { text-align: right; }
   </style>
   <script src="/vendor/vega.min.js" defer></script>
   <script src="/vendor/vega-lite.min.js" defer></script>

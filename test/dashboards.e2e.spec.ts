@@ -80,6 +80,21 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
           // vega-embed's menu offers export only: no editor, no source.
           expect(await page.locator(`#${c.id} .vega-actions a`).allTextContents()).not.toContain('Open in Vega Editor');
         }
+        // With every table open, the page itself never scrolls sideways, on a desktop or a phone: a
+        // wide table or chart scrolls in its own box.
+        await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+        for (const width of [1280, 390]) {
+          await page.setViewportSize({ width, height: 720 });
+          const wide = await page.evaluate(() => {
+            const over = (el: Element | null) => el !== null && el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5;
+            // the outermost element sticking out, unless it sits in a box that scrolls
+            return [...document.querySelectorAll('body *')].filter((el) => over(el) && !over(el.parentElement) && !el.closest('.scroll, .vis'))
+              .map((el) => `${el.tagName.toLowerCase()}#${el.id || el.closest('[id]')?.id}`);
+          });
+          expect(wide, `${width} px`).toEqual([]);
+          expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), `${width} px`).toBe(0);
+        }
+        await page.setViewportSize({ width: 1280, height: 720 });
         // axe-core's WCAG A/AA and best-practice rules, on the drawn page (charts, tables, filters).
         expect(await accessibilityViolations(page)).toEqual([]);
         // kept for people to look at (test-artifacts/ is not committed)
