@@ -179,6 +179,11 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
     },
   });
   app.register(swaggerUi, { routePrefix: '/docs' });
+  // Swagger UI finds the spec by appending "/json" to the page's address, which with a query
+  // string ("/docs?", "/docs?lang=en") lands in the query: such addresses go to the bare page.
+  app.addHook('onRequest', async (request, reply) => {
+    if (/^\/docs\/?\?/.test(request.raw.url ?? '')) return reply.redirect('/docs/', 302);
+  });
 
   // Each route names the role it needs, or the roles any one of which will do (config.role);
   // /healthz and /docs need none. The token's roles are kept for the route (the report route

@@ -1,3 +1,5 @@
+import { get, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tableFromIPC } from 'apache-arrow';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +96,15 @@ describe('report API', () => {
     expect(ui.statusCode).toBe(200);
     expect(ui.body).toContain('swagger');
     expect(ui.body).not.toMatch(/https?:\/\/(?!127\.0\.0\.1|localhost)[a-z0-9.-]+\.[a-z]{2,}\/[^"']*\.(js|css)/i);
+    // Swagger UI appends "/json" to the page's address: a query string, even a bare "?", would
+    // swallow it. Over a socket, since inject drops a bare "?" before the server sees it.
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as AddressInfo;
+    for (const path of ['/docs?', '/docs/?lang=en']) {
+      const res = await new Promise<IncomingMessage>((resolve, reject) => get({ host: '127.0.0.1', port, path }, resolve).on('error', reject));
+      res.resume();
+      expect([res.statusCode, res.headers.location], path).toEqual([302, '/docs/']);
+    }
   });
 
   it('lists the catalogue', async () => {
