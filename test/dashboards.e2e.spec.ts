@@ -77,8 +77,18 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
             expect(await table.locator('tfoot').count(), c.id).toBe(0);
           }
           expect(await table.locator('tbody tr').count(), c.id).toBe(rows);
-          // vega-embed's menu offers export only: no editor, no source.
+          // vega-embed's menu offers export only: no editor, no source; opened, it fits in the
+          // chart's box, which scrolls sideways and so would clip it
           expect(await page.locator(`#${c.id} .vega-actions a`).allTextContents()).not.toContain('Open in Vega Editor');
+          const menu = await vis.evaluate((el) => {
+            const details = el.querySelector('.vega-embed > details') as HTMLDetailsElement;
+            details.open = true;
+            const [box, actions] = [el.getBoundingClientRect(), details.querySelector('.vega-actions')!.getBoundingClientRect()];
+            details.open = false;
+            return { clipped: actions.bottom > box.bottom || actions.right > box.right, height: actions.height };
+          });
+          expect(menu.height, c.id).toBeGreaterThan(0);
+          expect(menu.clipped, c.id).toBe(false);
         }
         // With every table open, the page itself never scrolls sideways, on a desktop or a phone: a
         // wide table or chart scrolls in its own box.
