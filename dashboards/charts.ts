@@ -339,6 +339,8 @@ export const CHART_CONFIG = {
     category: ['#4c78a8', '#c4620a', '#d1423f', '#3b8783', '#448a3b', '#937400', '#a0628f', '#c85579', '#9d755d', '#767676'],
     ordinal: { scheme: 'plasma', extent: [0.72, 0] },
   },
+  // where labels would overlap (28 quarters on a phone), every other one is left out until none do
+  axisX: { labelOverlap: true },
 } as const;
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';

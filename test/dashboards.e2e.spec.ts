@@ -39,10 +39,10 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
     tmp.cleanup();
   });
 
-  async function open(path: string) {
+  async function open(path: string, viewport?: { width: number; height: number }) {
     // a Danish user's browser (the native date fields draw in the browser's own language: Debian's
     // chromium without chromium-l10n has only en-US, so the screenshots show mm/dd/yyyy)
-    const page = await browser.newPage({ locale: 'da-DK', timezoneId: 'Europe/Copenhagen' });
+    const page = await browser.newPage({ locale: 'da-DK', timezoneId: 'Europe/Copenhagen', ...(viewport ? { viewport } : {}) });
     const errors: string[] = [];
     const foreign: string[] = [];
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -347,6 +347,33 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
       } finally {
         await page.close();
       }
+    }
+  }, 60_000);
+
+  it('on a phone the trend charts put the legend under the plot and leave out quarter labels until none overlap', async () => {
+    const { page, errors } = await open('/dashboards/overblik?on=2024-12-31&from=2019-01-01&to=2024-12-31', { width: 390, height: 800 });
+    try {
+      for (const c of PAGES.find((p) => p.id === 'overblik')!.charts) {
+        const drawn = await page.locator(`#${c.id} svg.marks`).evaluate((svg) => {
+          const xAxis = [...svg.querySelectorAll('g.role-axis')].find((a) => /^X-axis/.test(a.getAttribute('aria-label') ?? ''))!;
+          const labels = [...xAxis.querySelectorAll('g.role-axis-label text')];
+          const shown = labels.filter((t) => t.getAttribute('opacity') !== '0').map((t) => t.getBoundingClientRect());
+          const overlapping = shown.filter((a, i) => shown.slice(i + 1).some((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)).length;
+          return { labels: labels.length, shown: shown.length, overlapping, legendTop: svg.querySelector('g.role-legend')!.getBoundingClientRect().top, axisBottom: xAxis.getBoundingClientRect().bottom };
+        });
+        // the volume and follow-up trends have 2019-Q1 … 2024-Q4, 24 quarters: half are left out at 390 px
+        if (['applications', 'decisions', 'grants-in-effect', 'overdue-follow-ups'].includes(c.id)) {
+          expect(drawn.labels, c.id).toBe(24);
+          expect(drawn.shown, c.id).toBeLessThan(24);
+        }
+        expect(drawn.overlapping, c.id).toBe(0);
+        expect(drawn.legendTop, c.id).toBeGreaterThanOrEqual(drawn.axisBottom);
+      }
+      expect(errors).toEqual([]);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'dashboard-overblik-phone.png'), fullPage: true });
+    } finally {
+      await page.close();
     }
   }, 60_000);
 

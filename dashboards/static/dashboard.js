@@ -4,6 +4,7 @@
   'use strict';
   const config = JSON.parse(document.getElementById('sel104-charts').textContent);
   const danish = config.locale === 'da-DK';
+  const NARROW = 600; // px: a chart box narrower than this puts its legend under the plot
   const numbers = new Intl.NumberFormat(config.locale, { maximumFractionDigits: 1 });
   const percent = new Intl.NumberFormat(config.locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const formatLocale = danish ? { decimal: ',', thousands: '.', grouping: [3], currency: ['', ' kr.'] } : undefined;
@@ -151,6 +152,8 @@
       }
       // Every layer names its data `rows`; datasets fills that name once for the whole spec.
       const spec = Object.assign({}, chart.spec, { datasets: { rows: rows } });
+      // on a narrow screen (a phone) a legend beside the plot would leave it a sliver: it goes below
+      if (target.clientWidth < NARROW) spec.config = Object.assign({}, spec.config, { legend: { orient: 'bottom', direction: 'vertical' } });
       await vegaEmbed(target, spec, {
         renderer: 'svg',
         actions: { export: true, source: false, compiled: false, editor: false },
