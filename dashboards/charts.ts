@@ -119,8 +119,9 @@ const trend = (field: string, label: Text, lang: Lang, { pct = false, periods = 
       }
     : { mark: { type: 'line', point: true } }),
   encoding: {
-    // years stand upright; quarters and months, many and longer, on end
-    x: { field: 'period', type: 'ordinal', title: periods[lang], ...(periods === L.year ? { axis: { labelAngle: 0 } } : {}) },
+    // years stand upright; quarters and months, many and longer, on end; where they would overlap
+    // (28 quarters on a phone), every other one is left out until none do
+    x: { field: 'period', type: 'ordinal', title: periods[lang], axis: { labelOverlap: true, ...(periods === L.year ? { labelAngle: 0 } : {}) } },
     y: { field, type: 'quantitative', title: label[lang], ...(pct ? { scale: { domain: [0, 100] } } : { axis: countAxis }) },
     color: { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
     tooltip: [
@@ -339,8 +340,6 @@ export const CHART_CONFIG = {
     category: ['#4c78a8', '#c4620a', '#d1423f', '#3b8783', '#448a3b', '#937400', '#a0628f', '#c85579', '#9d755d', '#767676'],
     ordinal: { scheme: 'plasma', extent: [0.72, 0] },
   },
-  // where labels would overlap (28 quarters on a phone), every other one is left out until none do
-  axisX: { labelOverlap: true },
 } as const;
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';

@@ -351,7 +351,7 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
   }, 60_000);
 
   it('on a phone the trend charts put the legend under the plot and leave out quarter labels until none overlap', async () => {
-    const { page, errors } = await open('/dashboards/overblik?on=2024-12-31&from=2019-01-01&to=2024-12-31', { width: 390, height: 800 });
+    const { page, errors } = await open('/dashboards/overblik?on=2024-12-31&from=2016-01-01&to=2024-12-31', { width: 390, height: 800 });
     try {
       for (const c of PAGES.find((p) => p.id === 'overblik')!.charts) {
         const drawn = await page.locator(`#${c.id} svg.marks`).evaluate((svg) => {
@@ -361,10 +361,10 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
           const overlapping = shown.filter((a, i) => shown.slice(i + 1).some((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)).length;
           return { labels: labels.length, shown: shown.length, overlapping, legendTop: svg.querySelector('g.role-legend')!.getBoundingClientRect().top, axisBottom: xAxis.getBoundingClientRect().bottom };
         });
-        // the volume and follow-up trends have 2019-Q1 … 2024-Q4, 24 quarters: half are left out at 390 px
+        // the volume and follow-up trends have 2016-Q1 … 2024-Q4, 36 quarters: some are left out at 390 px
         if (['applications', 'decisions', 'grants-in-effect', 'overdue-follow-ups'].includes(c.id)) {
-          expect(drawn.labels, c.id).toBe(24);
-          expect(drawn.shown, c.id).toBeLessThan(24);
+          expect(drawn.labels, c.id).toBe(36);
+          expect(drawn.shown, c.id).toBeLessThan(36);
         }
         expect(drawn.overlapping, c.id).toBe(0);
         expect(drawn.legendTop, c.id).toBeGreaterThanOrEqual(drawn.axisBottom);
@@ -372,6 +372,38 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
       expect(errors).toEqual([]);
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, 'dashboard-overblik-phone.png'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  it('on a phone, charts with long labels keep a plot (offer names and rules cut short), and the funnel names every step', async () => {
+    const phone = { width: 390, height: 800 };
+    // the width of the plot: its x axis's domain line
+    const plotWidth = (svg: Element) => [...svg.querySelectorAll('g.role-axis')].find((a) => /^X-axis/.test(a.getAttribute('aria-label') ?? ''))!
+      .querySelector('.role-axis-domain')!.getBoundingClientRect().width;
+    for (const [pageId, chart] of [['fremmoede', 'absence'], ['bevillinger', 'days-by-offer'], ['kvalitetsstandard', 'evidence']] as const) {
+      const { page, errors } = await open(`/dashboards/${pageId}?on=2024-12-31&from=2022-01-01&to=2024-12-31`, phone);
+      try {
+        const width = await page.locator(`#${chart} svg.marks`).evaluate(plotWidth);
+        // before: 5 px of heat map beside 230 px of offer names
+        expect(width, chart).toBeGreaterThan(120);
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }
+    const { page, errors } = await open('/dashboards/klager?on=2024-12-31&from=2022-01-01&to=2024-12-31', phone);
+    try {
+      const steps = await page.locator('#funnel svg.marks').evaluate((svg) => {
+        const xAxis = [...svg.querySelectorAll('g.role-axis')].find((a) => /^X-axis/.test(a.getAttribute('aria-label') ?? ''))!;
+        const shown = [...xAxis.querySelectorAll('g.role-axis-label text')].filter((t) => t.getAttribute('opacity') !== '0');
+        const boxes = shown.map((t) => t.getBoundingClientRect());
+        return { words: shown.map((t) => t.textContent), overlapping: boxes.filter((a, i) => boxes.slice(i + 1).some((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)).length };
+      });
+      expect(steps.words).toEqual(['Afgørelser', 'Klager', 'Omgjort', 'Delvist fastholdt', 'Fastholdt', 'Videresendt', 'Stadfæstet', 'Ændret/ophævet', 'Hjemvist', 'Afvist']);
+      expect(steps.overlapping).toBe(0);
+      expect(errors).toEqual([]);
     } finally {
       await page.close();
     }

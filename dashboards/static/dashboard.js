@@ -5,6 +5,7 @@
   const config = JSON.parse(document.getElementById('sel104-charts').textContent);
   const danish = config.locale === 'da-DK';
   const NARROW = 600; // px: a chart box narrower than this puts its legend under the plot
+  const NARROW_LABEL = 110; // px: the longest axis label there
   const numbers = new Intl.NumberFormat(config.locale, { maximumFractionDigits: 1 });
   const percent = new Intl.NumberFormat(config.locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const formatLocale = danish ? { decimal: ',', thousands: '.', grouping: [3], currency: ['', ' kr.'] } : undefined;
@@ -37,6 +38,29 @@
       return (label ? label[1] + ' ' : '') + quotes.join(' … ');
     }).filter(Boolean);
     return clauses.length > 0 ? clauses.join(' … ') : config.notStated;
+  }
+  // On a narrow screen (a phone) a legend beside the plot, or long labels on its left (offer names,
+  // rules), would leave the plot a sliver: the legend goes below, and labels are cut short (…) at
+  // NARROW_LABEL px; the table and the tooltips keep them whole. Words under the plot (the
+  // funnel's steps) stand on end, side by side, instead of upright a word a line.
+  function narrow(spec) {
+    const walk = (node) => {
+      if (Array.isArray(node)) { node.forEach(walk); return; }
+      if (node === null || typeof node !== 'object') return;
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'axis' && value && value.labelLimit > NARROW_LABEL) node.axis = Object.assign({}, value, { labelLimit: NARROW_LABEL });
+        else if (key === 'x' && value && value.type === 'nominal' && value.axis && value.axis.labelAngle === 0) {
+          const axis = Object.assign({}, value.axis, { labelAngle: -90, labelLimit: NARROW_LABEL });
+          delete axis.labelExpr;
+          node.x = Object.assign({}, value, { axis });
+        } else walk(value);
+      }
+    };
+    for (const [key, value] of Object.entries(spec)) if (key !== 'datasets' && key !== 'config') walk(value);
+    spec.config = Object.assign({}, spec.config, {
+      legend: { orient: 'bottom', direction: 'vertical' },
+      axisY: Object.assign({}, spec.config && spec.config.axisY, { labelLimit: NARROW_LABEL }),
+    });
   }
   // A long table shows its first rows and a button for the rest (the work list can hold hundreds).
   const TABLE_ROWS = 100;
@@ -152,8 +176,7 @@
       }
       // Every layer names its data `rows`; datasets fills that name once for the whole spec.
       const spec = Object.assign({}, chart.spec, { datasets: { rows: rows } });
-      // on a narrow screen (a phone) a legend beside the plot would leave it a sliver: it goes below
-      if (target.clientWidth < NARROW) spec.config = Object.assign({}, spec.config, { legend: { orient: 'bottom', direction: 'vertical' } });
+      if (target.clientWidth < NARROW) narrow(spec);
       await vegaEmbed(target, spec, {
         renderer: 'svg',
         actions: { export: true, source: false, compiled: false, editor: false },
