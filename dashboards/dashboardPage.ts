@@ -108,7 +108,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
     .kpi { font-size: 1.6rem; font-weight: 600; margin: .3rem 0; } .kpi small { font-size: .8rem; font-weight: normal; color: #555; }
     .chart { margin: 1.5rem 0; } .chart figure { margin: .5rem 0; } .vis { width: 100%; min-height: 240px; overflow-x: auto; } .vis[data-rendered] { min-height: 8rem; } .vis.empty { min-height: 0; color: #555; font-style: italic; } .desc { color: #444; margin: .2rem 0; }
     ${DEMO_NOTICE_CSS}
-    table { border-collapse: collapse; } .scroll { overflow-x: auto; } td, th { padding: .2rem .6rem; border-bottom: 1px solid #ddd; } td.num { text-align: right; }
+    table { border-collapse: collapse; font-size: .9rem; } .scroll { overflow-x: auto; } td, th { padding: .2rem .5rem; border-bottom: 1px solid #ddd; } td.num { text-align: right; }
   </style>
   <script src="/vendor/vega.min.js" defer></script>
   <script src="/vendor/vega-lite.min.js" defer></script>

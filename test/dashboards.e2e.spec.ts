@@ -305,6 +305,10 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
       try {
         const rows = await page.locator('#evidence-table tbody tr').evaluateAll((trs) =>
           trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+        // on a desktop (1,280 px) the sheet is read whole, its last column (the rule if applied) too,
+        // without scrolling it sideways
+        const hidden = await page.locator('#evidence-table').evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth);
+        expect(hidden, lang).toBe(0);
         // (the municipality cell names it, "Lejre (350)"; the version's its date, "lejre-old (fra 01.01.2019)")
         return new Map(rows.map((r) => [`${/\((\d+)\)$/.exec(r[0]!)?.[1]}/${r[2]!.split(' ')[0]}/${r[1]}`, r[4]!]));
       } finally {
