@@ -524,16 +524,23 @@ const migrationFlow = (lang: Lang, ctx: ChartContext): TopLevelSpec => {
   } as TopLevelSpec;
 };
 
+/** A line of text on the curve's 260 px high y scale of 0–100 %: 7 % is 18 px. */
+const LABEL_LINE_PCT = 7;
+
 /** The revision evidence: share decided within w weeks, with every deadline of the standards as a rule. */
 const curve = (lang: Lang, ctx: ChartContext): TopLevelSpec => {
   const { standards, municipality } = ctx;
   const versions = versionWords(ctx, lang);
   // the chosen municipality's deadlines (all, without a choice), each labelled "Lejre: 12 uger"
+  // above the plot, a line each from the shortest up, so that deadlines a few weeks apart on a
+  // narrow chart do not write over each other
   const deadlines = [...standards.values()].filter((s) => !municipality || s.municipality === municipality).flatMap((s) =>
     s.versions.filter((v) => v.processingDeadlineWeeks !== null).map((v) => ({
-      municipality: s.municipality, version: versions[v.id], weeks: v.processingDeadlineWeeks,
+      municipality: s.municipality, version: versions[v.id], weeks: v.processingDeadlineWeeks!,
       label: `${shortName(s)}: ${v.processingDeadlineWeeks} ${t('uger', 'weeks')[lang]}`,
-    })));
+    })))
+    .sort((a, b) => a.weeks - b.weeks)
+    .map((d, i) => ({ ...d, labelAt: 100 + LABEL_LINE_PCT * i }));
   return {
     $schema: SCHEMA,
     width: 'container',
@@ -567,7 +574,7 @@ const curve = (lang: Lang, ctx: ChartContext): TopLevelSpec => {
       {
         data: { values: deadlines },
         mark: { type: 'text', align: 'left', dx: 3, dy: -4, baseline: 'bottom' },
-        encoding: { x: { field: 'weeks', type: 'quantitative' }, y: { datum: 100 }, text: { field: 'label', type: 'nominal' } },
+        encoding: { x: { field: 'weeks', type: 'quantitative' }, y: { field: 'labelAt', type: 'quantitative', title: null, scale: { domain: [0, 100] } }, text: { field: 'label', type: 'nominal' } },
       },
     ],
   };

@@ -355,6 +355,26 @@ describe('dashboard charts', () => {
     expect((await texts('da', '265')).filter((x) => x!.startsWith('Lejre'))).toEqual([]);
   });
 
+  it('the curve\'s deadline labels do not write over each other on a narrow chart (12 and 20 weeks on a phone)', async () => {
+    const chart = charts.find((c) => c.chart.id === 'curve')!.chart;
+    const rows = [{ municipality: '350', weeks: 12, decided: 10, decidedWithin: 9, sharePct: 90 }];
+    // 200 px of plot for 52 weeks: 8 weeks apart is 31 px, and "Lejre: 20 uger" is longer
+    const { spec } = compile({ ...drawnSpec(chart, 'da', { standards }), width: 200, datasets: { rows }, config: CHART_CONFIG } as never);
+    const view = new View(parse(spec), { renderer: 'none' });
+    await view.runAsync();
+    type Item = { text?: unknown; bounds: { x1: number; x2: number; y1: number; y2: number }; items?: Item[] };
+    const labels: Item[] = [];
+    const walk = (item: Item) => {
+      if (typeof item.text === 'string' && item.text.startsWith('Lejre:')) labels.push(item);
+      item.items?.forEach(walk);
+    };
+    walk((view.scenegraph() as unknown as { root: Item }).root);
+    expect(labels.map((l) => l.text).sort()).toEqual(['Lejre: 12 uger', 'Lejre: 20 uger']);
+    const [a, b] = labels.map((l) => l.bounds);
+    expect(a!.x1 < b!.x2 && b!.x1 < a!.x2, 'the labels share columns').toBe(true);
+    expect(a!.y1 < b!.y2 && b!.y1 < a!.y2, 'the labels overlap').toBe(false);
+  });
+
   it('offers go by their registered names: on the axes, in the tooltips and tables; a shared name says whose', async () => {
     // Both municipalities buy places at another municipality's "Aktivitetshus"; Roskilde registered
     // two offers under one name; 265-o-gone was never registered.
