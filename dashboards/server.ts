@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import accepts from '@fastify/accepts';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
@@ -26,6 +27,9 @@ import { createMetrics } from './metrics.ts';
 import { lastDataDate, overview } from './overview.ts';
 import { embeddedPipeline, ingestEmbedded, type Pipeline } from './pipeline.ts';
 import { parseLang, renderOverviewPage } from './overviewPage.ts';
+
+/** The media types a report is served as, by the `format` parameter that stands in for Accept; JSON first, the default. */
+const REPORT_TYPES = { json: 'application/json', csv: 'text/csv', arrow: 'application/vnd.apache.arrow.stream' } as const;
 
 export interface ServerOptions {
   db: Database;
@@ -81,17 +85,23 @@ const problemSchema = {
   properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, code: { type: 'string' } },
 };
 
+/** The report parameters' schema with `format`, which stands in for the Accept header. */
+function withFormat<T extends { properties?: Record<string, unknown> }>(schema: T): T {
+  return { ...schema, properties: { ...schema.properties, format: { type: 'string', enum: Object.keys(REPORT_TYPES), description: 'instead of the Accept header: json, csv or arrow' } } };
+}
+
 const REPORT_ROUTE_SCHEMA = {
   summary: 'Run one report of the catalogue',
   description:
     'JSON rows by default; an Arrow IPC stream for Accept: application/vnd.apache.arrow.stream; CSV for Accept: text/csv. ' +
+    'The Accept header is weighed by its q-values (*/* or none: JSON); one that accepts none of the three is 406. format=json|csv|arrow stands in for it (download links). ' +
     'A token with the role council (and not read) always gets the public version: aggregate reports only (case-level reports are 403), ' +
     'counts from 1 to 4 as "<5", counts and percentages that would give them away as "." (so count cells may be strings; in Arrow, those columns are Utf8). ' +
     'standard-evidence, composed of many report runs, is kept until the projection moves (header x-sel104-cache: hit or miss); Cache-Control: no-cache runs it again.',
   tags: ['reports'],
   params: { type: 'object', properties: { name: { type: 'string', enum: [...REPORT_NAMES] } }, required: ['name'] },
-  querystring: z.toJSONSchema(ReportParams, { io: 'input', unrepresentable: 'any' }),
-  response: { 200: { description: 'the report rows', type: 'array', items: { type: 'object', additionalProperties: true } }, 400: problemSchema, 403: problemSchema, 404: problemSchema },
+  querystring: withFormat(z.toJSONSchema(ReportParams, { io: 'input', unrepresentable: 'any' })),
+  response: { 200: { description: 'the report rows', type: 'array', items: { type: 'object', additionalProperties: true } }, 400: problemSchema, 403: problemSchema, 404: problemSchema, 406: problemSchema },
 };
 
 const INGEST_ROUTE_SCHEMA = {
@@ -179,6 +189,8 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
     },
   });
   app.register(swaggerUi, { routePrefix: '/docs' });
+  // request.accepts(): the Accept header weighed by its q-values (report formats)
+  app.register(accepts);
   // Swagger UI finds the spec by appending "/json" to the page's address, which with a query
   // string ("/docs?", "/docs?lang=en") lands in the query: such addresses go to the bare page.
   app.addHook('onRequest', async (request, reply) => {
@@ -283,6 +295,11 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
         throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', 'format: must be json, csv or arrow');
       }
       const { def, params } = checkRequest(name, query, { standards });
+      // the format, before the report runs: the first of ours the Accept header weighs highest
+      // (JSON for */* or no header); none of them acceptable is 406
+      const type = format ? REPORT_TYPES[format] : request.accepts().type([...Object.values(REPORT_TYPES)]);
+      if (!type) throw new Sel104Error('SEL104_ERR_NOT_ACCEPTABLE', `accept: reports are served as ${Object.values(REPORT_TYPES).join(', ')}; the request accepts none of them ("${request.headers.accept}")`);
+      reply.header('vary', 'Accept');
       const roles = rolesOfRequest.get(request);
       const publicOnly = roles !== undefined && !roles.has('read');
       // Case-level reports are refused before they run.
@@ -300,12 +317,11 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
       });
       stop();
       const result = publicOnly ? publicResult(full, publicReport(full)) : full;
-      const accept = format ? { json: 'application/json', csv: 'text/csv', arrow: 'application/vnd.apache.arrow.stream' }[format] : (request.headers.accept ?? '');
       reply.header('cache-control', 'no-store');
-      if (accept.includes('application/vnd.apache.arrow.stream')) {
+      if (type === REPORT_TYPES.arrow) {
         return reply.type('application/vnd.apache.arrow.stream').send(Buffer.from(publicOnly ? publicArrowIpc(result) : toArrowIpc(result)));
       }
-      if (accept.includes('text/csv')) {
+      if (type === REPORT_TYPES.csv) {
         return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(renderText(result, 'csv'));
       }
       return reply.type('application/json; charset=utf-8').send(JSON.stringify(result.rows));

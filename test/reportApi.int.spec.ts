@@ -59,6 +59,27 @@ describe('report API', () => {
     ]);
   });
 
+  it('weighs the Accept header by its q-values, answers 406 when it accepts none of the three, and says it varies by Accept', async () => {
+    const typeFor = async (accept: string) => {
+      const res = await app.inject({ url: `/api/reports/volume?${query}`, headers: { accept } });
+      return [res.statusCode, String(res.headers['content-type']).split(';')[0], res.headers.vary];
+    };
+    expect(await typeFor('text/csv;q=0.5, application/json')).toEqual([200, 'application/json', 'Accept']);
+    expect(await typeFor('application/json;q=0.2, text/csv')).toEqual([200, 'text/csv', 'Accept']);
+    expect(await typeFor('text/*')).toEqual([200, 'text/csv', 'Accept']);
+    // a browser's: HTML first, anything else at 0.8
+    expect(await typeFor('text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')).toEqual([200, 'application/json', 'Accept']);
+    for (const accept of ['application/xml', 'text/html', 'text/csv;q=0']) {
+      const res = await app.inject({ url: `/api/reports/volume?${query}`, headers: { accept } });
+      expect(res.statusCode, accept).toBe(406);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json(), accept).toMatchObject({ status: 406, code: 'SEL104_ERR_NOT_ACCEPTABLE' });
+      expect(res.json().detail).toContain('application/json, text/csv, application/vnd.apache.arrow.stream');
+    }
+    // format= stands in for the header (the dashboards' download links)
+    expect(await (await app.inject({ url: `/api/reports/volume?${query}&format=csv`, headers: { accept: 'application/xml' } })).statusCode).toBe(200);
+  });
+
   it('applies asOf: a decision recorded after it is not known', async () => {
     // As of 2024-03-01 11:00 (Copenhagen) the decision (recorded at 12:00) and the start (recorded
     // 2024-03-04) are unknown: no decision, no grant, no start; both applications were known.
@@ -89,7 +110,7 @@ describe('report API', () => {
     expect(spec.openapi).toMatch(/^3\./);
     const report = spec.paths['/api/reports/{name}'].get;
     expect(report.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`).sort()).toEqual(
-      ['path:name', 'query:asOf', 'query:by', 'query:from', 'query:municipality', 'query:on', 'query:to'],
+      ['path:name', 'query:asOf', 'query:by', 'query:format', 'query:from', 'query:municipality', 'query:on', 'query:to'],
     );
     expect(spec.paths['/api/events'].post).toBeDefined();
     const ui = await app.inject({ url: '/docs/' });
