@@ -244,7 +244,11 @@ export async function checkStaged(conn: DuckDBConnection, staged: StagedBatch): 
   // Everything SQL did not vouch for goes to zod: invalid JSON, unknown types, and any doubt.
   // Usually SQL vouched for every line, which a count of its verdicts tells faster than the search.
   const vouched = staged.routed.size > 0 ? Number((await (await prepared(conn, VOUCHED_SQL[slot])).runAndReadAll()).getRowsJS()[0]![0]) : 0;
-  const unsure = vouched === lineOf.length ? [] : ((await (await prepared(conn, UNSURE_SQL[slot])).runAndReadAll()).getRowObjectsJS() as { i: number; body: string }[]);
+  // Planned anew each time, not prepared once: a plan keeps the statistics of the tables as they
+  // were, and DuckDB then packs lines no longer than 15 bytes into a number to sort them; a later
+  // batch's longer lines came back cut and padded with garbage (a server's first POST of short bad
+  // lines, then any line for zod).
+  const unsure = vouched === lineOf.length ? [] : ((await conn.runAndReadAll(UNSURE_SQL[slot])).getRowObjectsJS() as { i: number; body: string }[]);
   let rescued = 0;
   if (unsure.length > 0) {
     const fix = await conn.createAppender(checkedTable(slot).slice('stage.'.length), 'main', 'stage');

@@ -70,7 +70,8 @@ export class EventIdFilter {
 
   /** Whether any eventId of the query (one VARCHAR column `id`) may be among those added. */
   async anyOf(conn: DuckDBConnection, ids: string): Promise<boolean> {
-    const [hi, lo] = (await conn.runAndReadAll(halves(ids))).getColumnsJS() as [number[], number[]];
+    // (no ids, as when every line of a batch was rejected before it had one, gives no columns)
+    const [hi = [], lo = []] = (await conn.runAndReadAll(halves(ids))).getColumnsJS() as number[][];
     return hi.some((h, i) => this.mightContain(h, lo[i]!));
   }
 

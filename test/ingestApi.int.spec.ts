@@ -123,3 +123,53 @@ describe('event ingest API', () => {
     expect(wrong.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 });
+
+/** A fresh server whose first POSTs hold only bad lines (each plan made on them is reused later). */
+describe('event ingest API, bad lines first', () => {
+  const tmp = tempDir('sel104-ingest-bad-');
+  let db: Database;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    db = await openDatabase(resolvePaths({ db: tmp.db }));
+    app = buildServer({ db });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    db?.close();
+    tmp.cleanup();
+  });
+  const post = (lines: string[]) =>
+    app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') + '\n' });
+
+  it('a POST of lines none of which has an eventId to look up is answered with their reasons', async () => {
+    // (the server's eventId filter was asked about no ids at all, and failed: a 500)
+    // (every line at most 15 bytes, for the next test)
+    const res = await post(['not json', '{"bad":1}', '{"type":"Nope"}']);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      received: 3, accepted: 0, duplicates: 0,
+      rejected: [
+        { line: 1, reasons: [{ path: 'line', rule: expect.stringMatching(/^not valid JSON \(/) }] },
+        { line: 2, reasons: [{ path: 'schemaVersion', rule: 'required' }, { path: 'type', rule: 'required' }] },
+        { line: 3, reasons: [{ path: 'schemaVersion', rule: 'required' }, { path: 'type', rule: expect.stringMatching(/^unknown event type "Nope"; expected one of /) }] },
+      ],
+    });
+  });
+
+  it('a later, longer line that only zod can judge is read whole, its reasons and its dead letter exact', async () => {
+    // The first POST's lines were at most 15 bytes; these are longer, and a plan made on the first
+    // POST cut them there (the rest came back as garbage, judged "not valid JSON").
+    const long = ['not json either, and longer than fifteen bytes', '{"eventId":"e-1","type":"ApplicationReceived","schemaVersion":1}'];
+    const res = await post(long);
+    expect(res.json()).toEqual({
+      received: 2, accepted: 0, duplicates: 0,
+      rejected: [
+        { line: 1, reasons: [{ path: 'line', rule: expect.stringMatching(/^not valid JSON \(Unexpected token 'o', "not json ei"\.\.\. is not valid JSON\)$/) }] },
+        { line: 2, reasons: ['municipality', 'occurredOn', 'caseId', 'data'].map((path) => ({ path, rule: 'required' })) },
+      ],
+    });
+    const dead = (await listDeadLetters(db.conn, {})).slice(-2);
+    expect(dead.map((d) => d.raw)).toEqual(long);
+  });
+});
