@@ -5,6 +5,9 @@ import { listDeadLetters } from '../consumers/deadLetters.ts';
 import { buildServer } from '../dashboards/server.ts';
 import { tempDir } from './helpers.ts';
 import { caseOf } from './scenario.ts';
+import { LINE_RULES } from '../producers/bulkValidation.ts';
+import { validateLine, type Reason } from '../schemas/validate.ts';
+import { CANONICAL, VALID, clone, line } from './fixtures/events.ts';
 
 /** POST /api/events: the import path over HTTP, on a fresh DuckDB file. */
 describe('event ingest API', () => {
@@ -172,4 +175,71 @@ describe('event ingest API, bad lines first', () => {
     const dead = (await listDeadLetters(db.conn, {})).slice(-2);
     expect(dead.map((d) => d.raw)).toEqual(long);
   });
+});
+
+/**
+ * Random POSTs against one server: valid events of every type (the two fixture forms), the same
+ * eventIds again, lines cut short, bad values, missing fields, odd spacing and short garbage. Each
+ * line's verdict must be the one zod gives the line alone, and an eventId is accepted once.
+ */
+describe('event ingest API, random POSTs', () => {
+  const tmp = tempDir('sel104-ingest-random-');
+  let db: Database;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    db = await openDatabase(resolvePaths({ db: tmp.db }));
+    app = buildServer({ db });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    db?.close();
+    tmp.cleanup();
+  });
+
+  it('every line of 60 random POSTs gets the verdict zod gives it, and each valid eventId is accepted once', async () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+    const bases = [...Object.values(VALID), ...Object.values(CANONICAL)];
+    const makeLine = (): string => {
+      const e = clone(pick(bases));
+      // 60 eventIds, some long: later POSTs repeat earlier ones
+      e.eventId = `e-${Math.floor(random() * 60)}${random() < 0.3 ? '-' + 'x'.repeat(Math.floor(random() * 40)) : ''}`;
+      const r = random();
+      if (r < 0.1) return line(e).slice(0, Math.floor(random() * line(e).length));
+      if (r < 0.2) return pick(['x', '{}', '[]', 'null', '"text"', '  ', '{"type":"Nope"}', '{"type":"ApplicationReceived"}']);
+      if (r < 0.3) e.schemaVersion = pick([0, 2, '1', 1.5]);
+      else if (r < 0.4) delete e[pick(['municipality', 'occurredOn', 'data', 'type', 'caseId'])];
+      else if (r < 0.5) return JSON.stringify(e, null, 1).replace(/\n/g, ' ');
+      return line(e);
+    };
+    const accepted = new Set<string>();
+    let valid = 0;
+    let invalid = 0;
+    for (let p = 0; p < 60; p++) {
+      const lines = Array.from({ length: 1 + Math.floor(random() * (random() < 0.2 ? 150 : 12)) }, makeLine);
+      const res = await app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') + '\n' });
+      expect(res.statusCode, `POST ${p}`).toBe(200);
+      const expected = { received: lines.length, accepted: 0, duplicates: 0, rejected: [] as { line: number; reasons: Reason[] }[] };
+      lines.forEach((text, i) => {
+        const verdict = text.trim() === '' ? { ok: false as const, reasons: [{ path: 'line', rule: LINE_RULES.empty }] } : validateLine(text);
+        if (!verdict.ok) {
+          invalid++;
+          expected.rejected.push({ line: i + 1, reasons: verdict.reasons });
+        } else {
+          valid++;
+          if (accepted.has(verdict.event.eventId)) expected.duplicates++;
+          else (accepted.add(verdict.event.eventId), expected.accepted++);
+        }
+      });
+      expect(res.json(), `POST ${p}`).toEqual(expected);
+    }
+    // the corpus tried every kind of line
+    expect(valid).toBeGreaterThan(500);
+    expect(invalid).toBeGreaterThan(500);
+    const logged = (await db.conn.runAndReadAll('SELECT event_id FROM log.events ORDER BY position')).getRowsJS().map(([id]) => String(id));
+    expect(logged).toHaveLength(accepted.size);
+    expect(new Set(logged)).toEqual(accepted);
+  }, 60_000);
 });
