@@ -3,10 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { openDatabase, queryRows, resolvePaths, type Database } from '../consumers/database.ts';
 import { PROJECTION_TABLES } from '../consumers/projector.ts';
 import { SERVICE_SPELLS_TABLE } from '../consumers/projection/serviceSpells.ts';
 import { SUMMARY_TABLES, consolidated } from '../consumers/projection/summaries.ts';
+import { buildServer, type ServerOptions } from '../dashboards/server.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'sel104.js');
@@ -15,6 +18,27 @@ export const BIN = join(ROOT, 'bin', 'sel104.js');
 export function tempDir(prefix = 'sel104-'): { dir: string; db: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, db: join(dir, 'sel104.duckdb'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A server over a fresh DuckDB file for the describe block that calls this: `given` fills the file
+ * first (a CLI import, say). `db` and `app` are there once the block's beforeAll has run.
+ */
+export function serverOnFreshDb(options: Omit<ServerOptions, 'db'> = {}, given?: (db: string) => void) {
+  const tmp = tempDir('sel104-server-');
+  const server = { tmp, db: undefined as unknown as Database, app: undefined as unknown as FastifyInstance };
+  beforeAll(async () => {
+    given?.(tmp.db);
+    server.db = await openDatabase(resolvePaths({ db: tmp.db }));
+    server.app = buildServer({ ...options, db: server.db });
+    await server.app.ready();
+  });
+  afterAll(async () => {
+    await server.app?.close();
+    server.db?.close();
+    tmp.cleanup();
+  });
+  return server;
 }
 
 /** Runs the real CLI in a child process. */

@@ -1,9 +1,6 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, resolvePaths, type Database } from '../consumers/database.ts';
+import { describe, expect, it } from 'vitest';
 import { listDeadLetters } from '../consumers/deadLetters.ts';
-import { buildServer } from '../dashboards/server.ts';
-import { tempDir } from './helpers.ts';
+import { serverOnFreshDb } from './helpers.ts';
 import { caseOf } from './scenario.ts';
 import { LINE_RULES } from '../producers/bulkValidation.ts';
 import { validateLine, type Reason } from '../schemas/validate.ts';
@@ -11,26 +8,14 @@ import { CANONICAL, VALID, clone, line } from './fixtures/events.ts';
 
 /** POST /api/events: the import path over HTTP, on a fresh DuckDB file. */
 describe('event ingest API', () => {
-  const tmp = tempDir('sel104-ingest-');
-  let db: Database;
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    db = await openDatabase(resolvePaths({ db: tmp.db }));
-    app = buildServer({ db, ingestLimit: 4096 });
-    await app.ready();
-  });
-  afterAll(async () => {
-    await app?.close();
-    db?.close();
-    tmp.cleanup();
-  });
+  const server = serverOnFreshDb({ ingestLimit: 4096 });
 
   const c = caseOf('350', 'c-9');
   const applied = c.applied('2024-01-02');
   const granted = c.granted('2024-02-01', { daysPerWeek: 2, startDate: '2024-02-05' });
   const badDays = { ...c.granted('2024-02-01'), data: { decisionId: 'd-x', outcome: 'granted', legalBasis: 'SEL104', grant: { offerId: 'o-1', daysPerWeek: 6, transport: 'none', startDate: '2024-02-05' } } };
   const post = (lines: string[]) =>
-    app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') + '\n' });
+    server.app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') + '\n' });
 
   it('accepts, counts duplicates and rejects with line and reasons; accepted events are in the reports at once', async () => {
     // Lines: 1 applied, 2 granted, 3 applied again (a duplicate), 4 a grant of 6 days a week (rejected).
@@ -40,11 +25,11 @@ describe('event ingest API', () => {
       received: 4, accepted: 2, duplicates: 1,
       rejected: [{ line: 4, reasons: [{ path: 'data.grant.daysPerWeek', rule: 'must be 1–5' }] }],
     });
-    const dead = await listDeadLetters(db.conn, {});
+    const dead = await listDeadLetters(server.db.conn, {});
     expect(dead).toHaveLength(1);
     expect(dead[0]).toMatchObject({ source: 'http', line: 4 });
     // Days per week on 2024-03-01: the grant of 2 days (start 2024-02-05 ≤ 2024-03-01) is in effect.
-    const report = await app.inject({ url: '/api/reports/days-per-week?municipality=350&on=2024-03-01' });
+    const report = await server.app.inject({ url: '/api/reports/days-per-week?municipality=350&on=2024-03-01' });
     expect(report.json().map((r: { grants: number }) => r.grants)).toEqual([0, 1, 0, 0, 0]);
   });
 
@@ -56,7 +41,7 @@ describe('event ingest API', () => {
   it('GET /metrics counts what the API took, the positions and the report latency (Prometheus text)', async () => {
     // So far: 2 accepted, 3 duplicates (1 + 2), 1 rejected; the log holds 2 events, all projected;
     // one report ran (days-per-week).
-    const res = await app.inject({ url: '/metrics' });
+    const res = await server.app.inject({ url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     const body = res.body;
@@ -73,47 +58,47 @@ describe('event ingest API', () => {
     // Decisions under lejre-2021's 12 weeks: c-9, received 2024-01-02 and granted 2024-02-01 (30 days).
     const decisions = (rows: Record<string, unknown>[]) =>
       rows.find((r) => r.rule === 'processing_deadline' && r.standardVersion === 'lejre-2021')!.ifAppliedBase;
-    const first = await app.inject({ url });
+    const first = await server.app.inject({ url });
     expect(first.headers['x-sel104-cache']).toBe('miss');
     expect(decisions(first.json())).toBe(1);
-    const again = await app.inject({ url });
+    const again = await server.app.inject({ url });
     expect(again.headers['x-sel104-cache']).toBe('hit');
     expect(again.body).toBe(first.body);
     // Cache-Control: no-cache runs it again
-    const fresh = await app.inject({ url, headers: { 'cache-control': 'no-cache' } });
+    const fresh = await server.app.inject({ url, headers: { 'cache-control': 'no-cache' } });
     expect(fresh.headers['x-sel104-cache']).toBe('miss');
     expect(fresh.body).toBe(first.body);
     // other parameters are other rows
-    expect((await app.inject({ url: `${url}&from=2024-03-01` })).headers['x-sel104-cache']).toBe('miss');
+    expect((await server.app.inject({ url: `${url}&from=2024-03-01` })).headers['x-sel104-cache']).toBe('miss');
     // a body of duplicates projects nothing: the rows are still current
     await post([JSON.stringify(applied)]);
-    expect((await app.inject({ url })).headers['x-sel104-cache']).toBe('hit');
+    expect((await server.app.inject({ url })).headers['x-sel104-cache']).toBe('hit');
     // a second case, received 2024-03-01 and granted 2024-04-01: two decisions
     const d = caseOf('350', 'c-10');
     await post([JSON.stringify(d.applied('2024-03-01')), JSON.stringify(d.granted('2024-04-01', { startDate: '2024-04-08' }))]);
-    const after = await app.inject({ url });
+    const after = await server.app.inject({ url });
     expect(after.headers['x-sel104-cache']).toBe('miss');
     expect(decisions(after.json())).toBe(2);
   });
 
   it('a POST answers once its events are in the log; a projection that fails loses nothing and the next one catches up', async () => {
-    const health = async () => (await app.inject({ url: '/healthz' })).json() as { logPosition: number; projectionPosition: number; lag: number };
+    const health = async () => (await server.app.inject({ url: '/healthz' })).json() as { logPosition: number; projectionPosition: number; lag: number };
     const before = await health();
     expect(before.lag).toBe(0);
     // The projection of decisions cannot be written while its table is away.
-    await db.conn.run('ALTER TABLE decisions RENAME TO decisions_away');
+    await server.db.conn.run('ALTER TABLE decisions RENAME TO decisions_away');
     const e = caseOf('350', 'c-11');
     const res = await post([JSON.stringify(e.applied('2024-05-01')), JSON.stringify(e.granted('2024-05-15', { daysPerWeek: 4, startDate: '2024-05-20' }))]);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ received: 2, accepted: 2 });
     // In the log, not projected: the failed batch left the projection where it was.
     expect(await health()).toMatchObject({ logPosition: before.logPosition + 2, projectionPosition: before.projectionPosition, lag: 2 });
-    await db.conn.run('ALTER TABLE decisions_away RENAME TO decisions');
+    await server.db.conn.run('ALTER TABLE decisions_away RENAME TO decisions');
     // The next POST's projection takes both posts' events.
     expect((await post([JSON.stringify(e.followUp('2024-06-01'))])).json()).toMatchObject({ accepted: 1 });
     expect(await health()).toMatchObject({ logPosition: before.logPosition + 3, projectionPosition: before.logPosition + 3, lag: 0 });
     // c-9's 2 days and c-11's 4 days a week; c-10's 3 days (default) too, in effect from 2024-04-08
-    const days = await app.inject({ url: '/api/reports/days-per-week?municipality=350&on=2024-06-30' });
+    const days = await server.app.inject({ url: '/api/reports/days-per-week?municipality=350&on=2024-06-30' });
     expect(days.json().map((r: { grants: number }) => r.grants)).toEqual([0, 1, 1, 1, 0]);
   });
 
@@ -121,7 +106,7 @@ describe('event ingest API', () => {
     const big = await post(Array.from({ length: 20 }, () => JSON.stringify(applied)));
     expect(big.statusCode).toBe(413);
     expect(big.headers['content-type']).toMatch(/^application\/problem\+json/);
-    const wrong = await app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'text/plain' }, payload: 'x' });
+    const wrong = await server.app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'text/plain' }, payload: 'x' });
     expect(wrong.statusCode).toBe(415);
     expect(wrong.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
@@ -129,21 +114,9 @@ describe('event ingest API', () => {
 
 /** A fresh server whose first POSTs hold only bad lines (each plan made on them is reused later). */
 describe('event ingest API, bad lines first', () => {
-  const tmp = tempDir('sel104-ingest-bad-');
-  let db: Database;
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    db = await openDatabase(resolvePaths({ db: tmp.db }));
-    app = buildServer({ db });
-    await app.ready();
-  });
-  afterAll(async () => {
-    await app?.close();
-    db?.close();
-    tmp.cleanup();
-  });
+  const server = serverOnFreshDb();
   const post = (lines: string[]) =>
-    app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') + '\n' });
+    server.app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') + '\n' });
 
   it('a POST of lines none of which has an eventId to look up is answered with their reasons', async () => {
     // (the server's eventId filter was asked about no ids at all, and failed: a 500)
@@ -172,7 +145,7 @@ describe('event ingest API, bad lines first', () => {
         { line: 2, reasons: ['municipality', 'occurredOn', 'caseId', 'data'].map((path) => ({ path, rule: 'required' })) },
       ],
     });
-    const dead = (await listDeadLetters(db.conn, {})).slice(-2);
+    const dead = (await listDeadLetters(server.db.conn, {})).slice(-2);
     expect(dead.map((d) => d.raw)).toEqual(long);
   });
 });
@@ -183,19 +156,7 @@ describe('event ingest API, bad lines first', () => {
  * line's verdict must be the one zod gives the line alone, and an eventId is accepted once.
  */
 describe('event ingest API, random POSTs', () => {
-  const tmp = tempDir('sel104-ingest-random-');
-  let db: Database;
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    db = await openDatabase(resolvePaths({ db: tmp.db }));
-    app = buildServer({ db });
-    await app.ready();
-  });
-  afterAll(async () => {
-    await app?.close();
-    db?.close();
-    tmp.cleanup();
-  });
+  const server = serverOnFreshDb();
 
   it('every line of 60 random POSTs gets the verdict zod gives it, and each valid eventId is accepted once', async () => {
     let seed = 7;
@@ -219,7 +180,7 @@ describe('event ingest API, random POSTs', () => {
     let invalid = 0;
     for (let p = 0; p < 60; p++) {
       const lines = Array.from({ length: 1 + Math.floor(random() * (random() < 0.2 ? 150 : 12)) }, makeLine);
-      const res = await app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') + '\n' });
+      const res = await server.app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') + '\n' });
       expect(res.statusCode, `POST ${p}`).toBe(200);
       const expected = { received: lines.length, accepted: 0, duplicates: 0, rejected: [] as { line: number; reasons: Reason[] }[] };
       lines.forEach((text, i) => {
@@ -238,7 +199,7 @@ describe('event ingest API, random POSTs', () => {
     // the corpus tried every kind of line
     expect(valid).toBeGreaterThan(500);
     expect(invalid).toBeGreaterThan(500);
-    const logged = (await db.conn.runAndReadAll('SELECT event_id FROM log.events ORDER BY position')).getRowsJS().map(([id]) => String(id));
+    const logged = (await server.db.conn.runAndReadAll('SELECT event_id FROM log.events ORDER BY position')).getRowsJS().map(([id]) => String(id));
     expect(logged).toHaveLength(accepted.size);
     expect(new Set(logged)).toEqual(accepted);
   }, 60_000);

@@ -2,11 +2,10 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, resolvePaths, type Database } from '../consumers/database.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase, resolvePaths } from '../consumers/database.ts';
 import { buildServer } from '../dashboards/server.ts';
-import { BIN, ROOT, cli, tempDir } from './helpers.ts';
+import { BIN, ROOT, cli, serverOnFreshDb, tempDir } from './helpers.ts';
 
 const FIXTURE = join(ROOT, 'test/fixtures/mixed.ndjson');
 
@@ -27,26 +26,12 @@ async function freePort(): Promise<number> {
 }
 
 describe('sel104 serve: overview page and health check over the mixed fixture', () => {
-  const tmp = tempDir();
-  let db: Database;
-  let app: FastifyInstance;
-
-  beforeAll(async () => {
-    // Given the fixture: 6 accepted events for 350 (an offer, 1 application, 1 granted decision,
-    // 1 service start, 2 attendance registrations dated 2024-01-01 … 2024-03-05), 7 dead letters.
-    expect(cli(['import', FIXTURE, '--json'], { db: tmp.db }).status).toBe(3);
-    db = await openDatabase(resolvePaths({ db: tmp.db }));
-    app = buildServer({ db });
-    await app.ready();
-  });
-  afterAll(async () => {
-    await app?.close();
-    db?.close();
-    tmp.cleanup();
-  });
+  // Given the fixture: 6 accepted events for 350 (an offer, 1 application, 1 granted decision,
+  // 1 service start, 2 attendance registrations dated 2024-01-01 … 2024-03-05), 7 dead letters.
+  const server = serverOnFreshDb({}, (db) => expect(cli(['import', FIXTURE, '--json'], { db }).status).toBe(3));
 
   it('GET /pipeline is a Danish HTML page with the counts from the projection tables', async () => {
-    const res = await app.inject({ method: 'GET', url: '/pipeline' });
+    const res = await server.app.inject({ method: 'GET', url: '/pipeline' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     const html = res.body;
@@ -70,7 +55,7 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
 
   it('events that are not the simulator\'s are not called simulated', async () => {
     for (const url of ['/pipeline', '/dashboards/overblik']) {
-      const res = await app.inject({ method: 'GET', url });
+      const res = await server.app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(200);
       expect(res.body, url).toContain('<main');
       expect(res.body, url).not.toContain('class="demo"');
@@ -78,7 +63,7 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
   });
 
   it('GET /?lang=en switches the labels to English', async () => {
-    const res = await app.inject({ method: 'GET', url: '/pipeline?lang=en' });
+    const res = await server.app.inject({ method: 'GET', url: '/pipeline?lang=en' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<html lang="en">');
     expect(res.body).toContain('sel104 — Overview');
@@ -88,13 +73,13 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
   });
 
   it('GET /healthz reports the log and projection positions', async () => {
-    const res = await app.inject({ method: 'GET', url: '/healthz' });
+    const res = await server.app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ status: 'ok', log: 'embedded', available: true, logPosition: 6, projectionPosition: 6, lag: 0 });
   });
 
   it('an unknown route is a 404 problem+json', async () => {
-    const res = await app.inject({ method: 'GET', url: '/no/such/page?x=<b>' });
+    const res = await server.app.inject({ method: 'GET', url: '/no/such/page?x=<b>' });
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.json()).toMatchObject({ type: expect.any(String), title: 'Not Found', status: 404, detail: expect.stringContaining('/no/such/page') });
@@ -105,8 +90,8 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
       eventId, type: 'OfferRegistered', schemaVersion: 1, municipality: '350', occurredOn, recordedAt: `${occurredOn}T09:00:00+01:00`,
       data: { offerId, name, provider: { name: 'Fiktiv ApS', kind: 'private' }, legalBasis: 'SEL104', approvedBySocialtilsyn: true, listedOnTilbudsportalen: true },
     });
-    const post = (lines: string[]) => app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/x-ndjson' }, payload: `${lines.join('\n')}\n` });
-    const registered = async () => cell((await app.inject({ method: 'GET', url: '/pipeline' })).body, '350', 'Registrerede tilbud');
+    const post = (lines: string[]) => server.app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/x-ndjson' }, payload: `${lines.join('\n')}\n` });
+    const registered = async () => cell((await server.app.inject({ method: 'GET', url: '/pipeline' })).body, '350', 'Registrerede tilbud');
     // the fixture's o-1 registered again under a new name
     expect((await post([offer('o-1-again', 'o-1', '2024-06-01', 'Fiktiv Aktivitetshus Nord')])).json()).toMatchObject({ accepted: 1 });
     expect(await registered()).toBe('1');
@@ -115,7 +100,7 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
   });
 
   it('refuses a non-loopback host: exit 2, one line', () => {
-    const r = cli(['serve', '--host', '0.0.0.0'], { db: tmp.db });
+    const r = cli(['serve', '--host', '0.0.0.0'], { db: server.tmp.db });
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^sel104: --host 0\.0\.0\.0 is not a loopback address.*access tokens.*\[SEL104_ERR_USAGE\]$/m);
@@ -123,21 +108,21 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
 
   it('a port in use is one clear line naming the port: exit 1', async () => {
     // The child needs the database files, which this process holds open.
-    await app.close();
-    db.close();
+    await server.app.close();
+    server.db.close();
     const blocker = createServer().listen(0, '127.0.0.1');
     await once(blocker, 'listening');
     const { port } = blocker.address() as { port: number };
     try {
-      const r = cli(['serve', '--port', String(port)], { db: tmp.db });
+      const r = cli(['serve', '--port', String(port)], { db: server.tmp.db });
       expect(r.status).toBe(1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
       expect(r.stderr).toContain('[SEL104_ERR_PORT_IN_USE]');
     } finally {
       blocker.close();
-      db = await openDatabase(resolvePaths({ db: tmp.db }));
-      app = buildServer({ db });
+      server.db = await openDatabase(resolvePaths({ db: server.tmp.db }));
+      server.app = buildServer({ db: server.db });
     }
   });
 });
