@@ -1,3 +1,4 @@
+import { danishRule } from '../schemas/danishRules.ts';
 import type { Standard } from '../schemas/standard.ts';
 import type { RegisteredOffer } from '../reports/offers.ts';
 import { CHART_CONFIG, PAGES, UNKNOWN_OFFER, descriptionOf, drawnSpec, municipalityWords, offerWords, shortName, versionWords, type Lang, type Page } from './charts.ts';
@@ -14,10 +15,10 @@ export interface Filters {
 }
 
 const UI = {
-  da: { locale: 'da-DK', offer: 'Tilbud', latest: 'Seneste periode', pipeline: 'Pipeline: logposition {log}, projektion {projection}, efterslæb {lag} hændelser', home: 'Overblik over data', municipality: 'Kommune', all: 'Alle', from: 'Fra', to: 'Til', on: 'Opgjort pr.', apply: 'Vis', table: 'Vis som tabel', tableOf: 'Tabel:', csv: 'Hent CSV', other: 'English', loading: 'Henter …', empty: 'Ingen data for de valgte filtre.', noRule: 'Ingen sådan regel i denne version.', notStated: 'Står ikke i standarden.',
+  da: { locale: 'da-DK', offer: 'Tilbud', latest: 'Seneste periode', pipeline: 'Pipeline: logposition {log}, projektion {projection}, efterslæb {lag} hændelser', home: 'Overblik over data', municipality: 'Kommune', all: 'Alle', from: 'Fra', to: 'Til', on: 'Opgjort pr.', apply: 'Vis', table: 'Vis som tabel', tableOf: 'Tabel:', problem: 'Filteret kan ikke bruges.', csv: 'Hent CSV', other: 'English', loading: 'Henter …', empty: 'Ingen data for de valgte filtre.', noRule: 'Ingen sådan regel i denne version.', notStated: 'Står ikke i standarden.',
     tableShown: 'Viser de første {shown} af {n} rækker.', showAll: 'Vis alle',
     embed: { CLICK_TO_VIEW_ACTIONS: 'Gem diagrammet som billede', SVG_ACTION: 'Gem som SVG', PNG_ACTION: 'Gem som PNG' } },
-  en: { locale: 'en-GB', offer: 'Offer', latest: 'Latest period', pipeline: 'Pipeline: log position {log}, projection {projection}, lag {lag} events', home: 'Data overview', municipality: 'Municipality', all: 'All', from: 'From', to: 'To', on: 'As on', apply: 'Show', table: 'Show as a table', tableOf: 'Table:', csv: 'Download CSV', other: 'Dansk', loading: 'Loading …', empty: 'No data for the chosen filters.', noRule: 'No such rule in this version.', notStated: 'Not stated in the standard.',
+  en: { locale: 'en-GB', offer: 'Offer', latest: 'Latest period', pipeline: 'Pipeline: log position {log}, projection {projection}, lag {lag} events', home: 'Data overview', municipality: 'Municipality', all: 'All', from: 'From', to: 'To', on: 'As on', apply: 'Show', table: 'Show as a table', tableOf: 'Table:', problem: 'The filter cannot be used.', csv: 'Download CSV', other: 'Dansk', loading: 'Loading …', empty: 'No data for the chosen filters.', noRule: 'No such rule in this version.', notStated: 'Not stated in the standard.',
     tableShown: 'Showing the first {shown} of {n} rows.', showAll: 'Show all',
     embed: { CLICK_TO_VIEW_ACTIONS: 'Save the chart as an image', SVG_ACTION: 'Save as SVG', PNG_ACTION: 'Save as PNG' } },
 } as const;
@@ -32,7 +33,11 @@ const query = (params: Record<string, string | undefined>): string =>
  * @param offers the offers registered in the log: the offer filter lists them, the charts and
  *               tables name them
  */
-export function renderDashboardPage(page: Page, { lang, filters, standards, offers = [], demo = false }: { lang: Lang; filters: Filters; standards: ReadonlyMap<string, Standard>; offers?: readonly RegisteredOffer[]; demo?: boolean }): string {
+export function renderDashboardPage(page: Page, { lang, filters, standards, offers = [], demo = false, problem }: {
+  lang: Lang; filters: Filters; standards: ReadonlyMap<string, Standard>; offers?: readonly RegisteredOffer[]; demo?: boolean;
+  /** A filter the reports cannot take (its field and rule): the page says so and draws no chart. */
+  problem?: { field: string; rule: string };
+}): string {
   const ui = UI[lang];
   const keep = { ...filters, lang: lang === 'en' ? 'en' : undefined };
   const ctx = { standards, municipality: filters.municipality, offers };
@@ -84,7 +89,11 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
       return own.length === 0 ? '' : `<optgroup label="${esc(named.municipality![s.municipality]!)}">${own.map((o) => offerOption(o.offerId, shared(o) ? `${o.name} (${o.offerId})` : o.name)).join('')}</optgroup>`;
     }),
   ].join('');
-  const sections = page.charts.map((c) => `
+  const fieldWords: Record<string, string> = { municipality: ui.municipality, from: ui.from, to: ui.to, on: ui.on };
+  const alert = problem
+    ? `<p role="alert" class="problem">${esc(ui.problem)} ${esc(fieldWords[problem.field] ?? problem.field)}: ${esc(lang === 'da' ? danishRule(problem.rule) : problem.rule)}</p>`
+    : '';
+  const sections = problem ? '' : page.charts.map((c) => `
     <section class="chart" aria-labelledby="${c.id}-title">
       <h2 id="${c.id}-title">${esc(c.title[lang])}</h2>
       <p id="${c.id}-desc" class="desc">${esc(descriptionOf(c, lang, ctx))}</p>
@@ -108,6 +117,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
     .kpi { font-size: 1.6rem; font-weight: 600; margin: .3rem 0; } .kpi small { font-size: .8rem; font-weight: normal; color: #555; }
     .chart { margin: 1.5rem 0; } .chart figure { margin: .5rem 0; } .vis { width: 100%; min-height: 240px; overflow-x: auto; } .vis[data-rendered] { min-height: 8rem; } .vis.empty { min-height: 0; color: #555; font-style: italic; } .desc { color: #444; margin: .2rem 0; }
     ${DEMO_NOTICE_CSS}
+    .problem { border-left: 4px solid #b3261e; background: #fdecea; padding: .5rem .8rem; }
     table { border-collapse: collapse; font-size: .9rem; } .scroll { overflow-x: auto; } td, th { padding: .2rem .5rem; border-bottom: 1px solid #ddd; } td.num { text-align: right; }
   </style>
   <script src="/vendor/vega.min.js" defer></script>
@@ -135,9 +145,9 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
     ${demo ? demoNotice(lang) : ''}
   </header>
   <main>
-    ${page.id === 'datakvalitet' ? `<p id="pipeline" data-template="${esc(ui.pipeline)}"></p>` : ''}${sections}
+    ${alert}${page.id === 'datakvalitet' && !problem ? `<p id="pipeline" data-template="${esc(ui.pipeline)}"></p>` : ''}${sections}
   </main>
-  <script type="application/json" id="sel104-charts">${JSON.stringify({ locale: ui.locale, latest: ui.latest, empty: ui.empty, noRule: ui.noRule, notStated: ui.notStated, tableShown: ui.tableShown, showAll: ui.showAll, embed: ui.embed, offer: filters.offer ?? null, municipalities, charts }).replace(/</g, '\\u003c')}</script>
+  <script type="application/json" id="sel104-charts">${JSON.stringify({ locale: ui.locale, latest: ui.latest, empty: ui.empty, noRule: ui.noRule, notStated: ui.notStated, tableShown: ui.tableShown, showAll: ui.showAll, embed: ui.embed, offer: filters.offer ?? null, municipalities, charts: problem ? [] : charts }).replace(/</g, '\\u003c')}</script>
 </body>
 </html>
 `;

@@ -258,10 +258,21 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
     api.get('/dashboards/:page', { schema: { hide: true }, config: { role: 'read' } }, async (request, reply) => {
       const page = findPage((request.params as { page: string }).page);
       if (!page) return sendProblem(reply, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no dashboard "${(request.params as { page: string }).page}"` });
-      const { lang: rawLang, offer, ...filters } = request.query as Record<string, string>;
-      const nonEmpty = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== ''));
-      checkRequest('volume', nonEmpty, { standards });
-      const f = nonEmpty as Filters;
+      // Only the page's own filters count: a link may carry others (a mail program's tracking, say).
+      const { lang: rawLang, offer, municipality, from, to, on: onDate } = request.query as Record<string, string | undefined>;
+      const lang = parseLang(rawLang);
+      const f = Object.fromEntries(Object.entries({ municipality, from, to, on: onDate }).filter(([, v]) => v !== undefined && v !== '')) as Filters;
+      try {
+        checkRequest('volume', f, { standards });
+      } catch (err) {
+        // a filter the reports cannot take: the page in the user's language with the filter
+        // form to mend it, and no chart
+        const e = toSel104Error(err);
+        if (e.code !== 'SEL104_ERR_BAD_PARAMETER') throw e;
+        const [field, ...rule] = e.message.split(': ');
+        return reply.code(400).type('text/html; charset=utf-8').header('content-security-policy', DASHBOARD_CSP).header('cache-control', 'no-store')
+          .send(renderDashboardPage(page, { lang, filters: { ...f, offer: offer || undefined }, standards, problem: { field: field!, rule: rule.join(': ') } }));
+      }
       // Without --on the dashboards show the state on the last data date (not after today).
       const on = f.on ?? (await serial(() => lastDataDate(db.conn, todayInCopenhagen())));
       // the offers by name: the offer filter lists them, the charts and tables name them
@@ -270,7 +281,7 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
         .type('text/html; charset=utf-8')
         .header('content-security-policy', DASHBOARD_CSP)
         .header('cache-control', 'no-store')
-        .send(renderDashboardPage(page, { lang: parseLang(rawLang), filters: { municipality: f.municipality, from: f.from, to: f.to, on, offer: offer || undefined }, standards, offers, demo: await holdsDemo() }));
+        .send(renderDashboardPage(page, { lang, filters: { municipality: f.municipality, from: f.from, to: f.to, on, offer: offer || undefined }, standards, offers, demo: await holdsDemo() }));
     });
 
     // vega, vega-lite and vega-embed from node_modules: nothing is fetched from a CDN.

@@ -1,6 +1,7 @@
 /**
  * The rules a line can be rejected for (schemas/validate.ts, schemas/primitives.ts,
- * schemas/events.ts, producers/bulkValidation.ts) in Danish, for the Danish dashboards. The
+ * schemas/events.ts, producers/bulkValidation.ts), and a dashboard filter, in Danish, for the
+ * Danish dashboards. The
  * dead-letter store, the CLI and the API keep the English rule; a page rewrites it by the first
  * pattern that matches ($1 … are the pattern's groups: field names, values and limits stay as
  * they are). A rule no pattern matches is shown in English.
@@ -42,6 +43,9 @@ export const DANISH_RULES: readonly (readonly [RegExp, string])[] = [
   [/^must be one JSON object per line, not a boolean$/, 'skal være ét JSON-objekt pr. linje, ikke true eller false'],
   [/^empty line; expected one JSON object$/, 'tom linje; der skal være ét JSON-objekt'],
   [/^not valid UTF-8; NDJSON must be UTF-8 encoded$/, 'ikke gyldig UTF-8; NDJSON skal være UTF-8-kodet'],
+  // the dashboards' filters (report parameters, reports/params.ts and reports/runner.ts)
+  [/^no quality standard for (.*) \(have (.*)\)$/, 'ingen kvalitetsstandard for $1 (der er en for $2)'],
+  [/^must not be after to \((.*)\)$/, 'må ikke ligge efter til-datoen ($1)'],
 ];
 
 /** A rule in Danish: rewritten by the first pattern that matches, else as it is. */

@@ -85,6 +85,21 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
     expect(res.json()).toMatchObject({ type: expect.any(String), title: 'Not Found', status: 404, detail: expect.stringContaining('/no/such/page') });
   });
 
+  it('a dashboard with a filter the reports cannot take is a page in its language naming the filter and the rule (400), not JSON; other parameters are ignored', async () => {
+    const page = async (query: string) => {
+      const res = await server.app.inject({ method: 'GET', url: `/dashboards/overblik?${query}` });
+      const alert = /<p role="alert" class="problem">([^<]*)<\/p>/.exec(res.body)?.[1]?.replace(/&#39;/g, "'");
+      return { status: res.statusCode, type: String(res.headers['content-type']), alert, form: res.body.includes('<form method="get" action="/dashboards/overblik">') };
+    };
+    expect(await page('from=garbage')).toEqual({ status: 400, type: 'text/html; charset=utf-8', alert: 'Filteret kan ikke bruges. Fra: skal være en dato på formen ÅÅÅÅ-MM-DD', form: true });
+    expect((await page('from=garbage&lang=en')).alert).toBe('The filter cannot be used. From: must be a date in the format YYYY-MM-DD');
+    expect((await page('on=2024-02-30')).alert).toBe('Filteret kan ikke bruges. Opgjort pr.: skal være en dato, der findes i kalenderen');
+    expect((await page('municipality=999')).alert).toMatch(/^Filteret kan ikke bruges\. Kommune: ingen kvalitetsstandard for 999 \(der er en for \d{3}, \d{3}\)$/);
+    expect((await page('from=2024-06-01&to=2024-01-01')).alert).toBe('Filteret kan ikke bruges. Fra: må ikke ligge efter til-datoen (2024-01-01)');
+    // a shared link with a mail program's tracking parameter, or a report parameter the pages do not use
+    for (const query of ['utm_source=mail&from=2024-01-01', 'by=week']) expect(await page(query), query).toMatchObject({ status: 200, alert: undefined, form: true });
+  });
+
   it('counts an offer registered again once, and a new offer as one more (last: it posts to the log)', async () => {
     const offer = (eventId: string, offerId: string, occurredOn: string, name: string) => JSON.stringify({
       eventId, type: 'OfferRegistered', schemaVersion: 1, municipality: '350', occurredOn, recordedAt: `${occurredOn}T09:00:00+01:00`,
