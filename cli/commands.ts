@@ -1,4 +1,5 @@
 import { createReadStream, createWriteStream, existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { once } from 'node:events';
 import { Option, type Command } from 'commander';
@@ -48,6 +49,17 @@ const parseWith = <T>(schema: z.ZodType<T>, name: string) => (value: string): T 
   return r.data;
 };
 
+/**
+ * A file to write (--out, --publish): checked before any work is done, so that a mistyped folder
+ * is one line naming it, not a failure after the report ran.
+ */
+const outputFile = (name: string) => (value: string): string => {
+  const folder = dirname(resolve(value));
+  if (existsSync(value) && statSync(value).isDirectory()) throw new Sel104Error('SEL104_ERR_USAGE', `${name}: ${value} is a folder; give a file name`);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new Sel104Error('SEL104_ERR_USAGE', `${name}: there is no folder ${folder} to write ${value} in`);
+  return value;
+};
+
 const positiveNumber = (name: string) => parseWith(z.coerce.number({ error: 'must be a positive number' }).positive('must be a positive number'), name);
 const integer = (name: string) => parseWith(z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number'), name);
 const positiveInteger = (name: string) =>
@@ -71,7 +83,7 @@ export function commands(program: Command): void {
     .option('--to <date>', 'last day (YYYY-MM-DD)', parseWith(isoDate, '--to'), '2025-12-31')
     .option('--scale <n>', 'multiplies the number of citizens (≈60 is national)', positiveNumber('--scale'), 1)
     .option('--seed <n>', 'random seed; the same seed gives the same output', integer('--seed'), 1)
-    .option('--out <file>', 'output file (default: stdout)')
+    .option('--out <file>', 'output file (default: stdout)', outputFile('--out'))
     .action(async (o: { municipalities: string[]; from: string; to: string; scale: number; seed: number; out?: string }) => {
       const { estimateEvents, simulate } = await import('../producers/simulator/index.ts');
       if (o.from > o.to) throw new Sel104Error('SEL104_ERR_USAGE', `--from ${o.from} is after --to ${o.to}`);
@@ -141,7 +153,7 @@ export function commands(program: Command): void {
     .description('run the projector alone: catch up with the log, then follow it')
     .option('--once', 'stop once caught up with the end of the log as it stood at start')
     .option('--interval <ms>', 'poll interval while following (embedded log)', positiveInteger('--interval'), 500)
-    .option('--publish <file>', 'with --log kafka: keep a consistent read-only copy of the projection here for "serve --published"')
+    .option('--publish <file>', 'with --log kafka: keep a consistent read-only copy of the projection here for "serve --published"', outputFile('--publish'))
     .option('--publish-interval <s>', 'publish at most this often (seconds)', positiveInteger('--publish-interval'), 10)
     .option('--batch-size <n>', 'events per projection transaction (default: 250000 embedded, 25000 Kafka)', positiveInteger('--batch-size'))
     .option('--verbose', 'one line on stderr per committed batch')
@@ -185,7 +197,7 @@ export function commands(program: Command): void {
     .option('--as-of <timestamp>', 'count only events recorded at or before this ISO 8601 timestamp with offset')
     .option('--by <period>', 'one row per month, quarter or year')
     .addOption(new Option('--format <format>', 'output format').choices([...TEXT_FORMATS, ...FILE_FORMATS]).default(process.stdout.isTTY ? 'table' : 'json'))
-    .option('--out <file>', 'write to this file (required for parquet and arrow)')
+    .option('--out <file>', 'write to this file (required for parquet and arrow)', outputFile('--out'))
     .option('--public', 'the public version of an aggregate report: small counts shown as <5, and the counts and percentages that would give them away as .')
     .option('--threshold <n>', `with --public: counts from 1 to n − 1 are small, shown as <n (default ${DEFAULT_THRESHOLD})`, threshold)
     .action(async (name: string, o: { format: ReportFormat; out?: string; public?: boolean; threshold?: number; [k: string]: unknown }, cmd: Command) => {
@@ -227,7 +239,7 @@ export function commands(program: Command): void {
     .requiredOption('--year <yyyy>', 'the year reported on', parseWith(z.string().regex(/^\d{4}$/, 'must be a 4-digit year').transform(Number), '--year'))
     .addOption(new Option('--format <format>', 'output format').choices(['html', 'pdf']).default('pdf'))
     .option('--as-of <timestamp>', 'count only events recorded at or before this ISO 8601 timestamp with offset (default: the end of the year in Europe/Copenhagen if past, else now)')
-    .requiredOption('--out <file>', 'write the report to this file')
+    .requiredOption('--out <file>', 'write the report to this file', outputFile('--out'))
     .action(async (o: { municipality: string; year: number; format: 'html' | 'pdf'; asOf?: string; out: string }, cmd: Command) => {
       const standards = currentStandards();
       if (!standards.has(o.municipality)) {

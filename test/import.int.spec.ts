@@ -140,6 +140,20 @@ describe('CLI errors are one clear line with the catalogue exit code', () => {
     expect(r.stderr).toMatch(/--scale: must be a positive number/);
   });
 
+  it('an --out in a folder that does not exist, or a folder, is bad usage before any work: exit 2, one line', () => {
+    const cases: [string[], string][] = [
+      [['simulate', '--scale', '0.01', '--out', '/nonexistent/ev.ndjson'], '--out: there is no folder /nonexistent to write /nonexistent/ev.ndjson in'],
+      [['report', 'volume', '--format', 'parquet', '--out', '/nonexistent/v.parquet'], '--out: there is no folder /nonexistent to write /nonexistent/v.parquet in'],
+      [['report', 'volume', '--format', 'csv', '--out', tmp.dir], `--out: ${tmp.dir} is a folder; give a file name`],
+      [['council-report', '--municipality', '350', '--year', '2024', '--format', 'html', '--out', '/nonexistent/dir/r.html'], '--out: there is no folder /nonexistent/dir to write /nonexistent/dir/r.html in'],
+    ];
+    for (const [args, words] of cases) {
+      const r = cli(args, { db: tmp.db });
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([`sel104: ${words} [SEL104_ERR_USAGE]`]);
+    }
+  });
+
   it('rebuild with no log says what to do', () => {
     const r = cli(['rebuild'], { db: tmp.db });
     expect(r.status).toBe(2);
