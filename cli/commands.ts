@@ -34,8 +34,17 @@ interface GlobalOptions {
 const globals = (cmd: Command): GlobalOptions => cmd.optsWithGlobals() as GlobalOptions;
 
 /** Reports and the dead-letter list read the projection, whichever log fed it. */
-async function withDatabase<T>(opts: GlobalOptions, fn: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase(resolvePaths({ db: opts.db }));
+/**
+ * @param reads the command only reads (report, council-report, dlq): a database that is not there
+ *              is an error naming the path, not a new empty one that reports zeros
+ */
+async function withDatabase<T>(opts: GlobalOptions, fn: (db: Database) => Promise<T>, { reads = false } = {}): Promise<T> {
+  const paths = resolvePaths({ db: opts.db });
+  if (existsSync(paths.db) && statSync(paths.db).isDirectory()) throw new Sel104Error('SEL104_ERR_USAGE', `the database ${paths.db} is a folder; give a file (--db or SEL104_DB)`);
+  if (reads && !existsSync(paths.db)) {
+    throw new Sel104Error('SEL104_ERR_FILE_NOT_FOUND', `no database at ${paths.db}; import events first (sel104 import FILE), or name another with --db or SEL104_DB`);
+  }
+  const db = await openDatabase(paths);
   try {
     return await fn(db);
   } finally {
@@ -114,6 +123,7 @@ export function commands(program: Command): void {
       let total = 0;
       if (file === '-') input = process.stdin;
       else {
+        if (existsSync(file) && statSync(file).isDirectory()) throw new Sel104Error('SEL104_ERR_USAGE', `${file} is a folder; give an NDJSON file (or - for standard input)`);
         if (!existsSync(file) || !statSync(file).isFile()) throw new Sel104Error('SEL104_ERR_FILE_NOT_FOUND', `no such file: ${file}`);
         total = statSync(file).size;
         input = createReadStream(file, { highWaterMark: 1 << 20 });
@@ -229,7 +239,7 @@ export function commands(program: Command): void {
           writeFileSync(o.out, body);
           process.stderr.write(`wrote ${result.rows.length} rows to ${o.out}\n`);
         } else process.stdout.write(body);
-      });
+      }, { reads: true });
     });
 
   program
@@ -253,7 +263,7 @@ export function commands(program: Command): void {
       const html = await withDatabase(globals(cmd), async (db) => {
         await ensureProjectionSchema(db.conn);
         return councilReportHtml(db.conn, { municipality: o.municipality, period, standards });
-      });
+      }, { reads: true });
       const footer = `${municipalityName(standards.get(o.municipality)!)} · Aktivitets- og samværstilbud (SEL § 104) · ${o.year}`;
       writeFileSync(o.out, o.format === 'pdf' ? await printPdf(html, { footer }) : html);
       process.stderr.write(`wrote the ${o.format.toUpperCase()} council report for ${o.municipality} ${o.year} (as of ${period.asOf}) to ${o.out}\n`);
@@ -287,7 +297,7 @@ export function commands(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default(process.stdout.isTTY ? 'table' : 'json'))
     .option('--limit <n>', 'at most this many', positiveInteger('--limit'))
     .action(async (o: { format: 'table' | 'json'; limit?: number }, cmd: Command) => {
-      const rows = await withDatabase(globals(cmd), (db) => listDeadLetters(db.conn, { limit: o.limit }));
+      const rows = await withDatabase(globals(cmd), (db) => listDeadLetters(db.conn, { limit: o.limit }), { reads: true });
       if (o.format === 'json') process.stdout.write(JSON.stringify(rows) + '\n');
       else {
         const flat = rows.map((r) => ({ ...r, reasons: r.reasons.map((x) => `${x.path}: ${x.rule}`).join('; '), raw: r.raw.length > 60 ? `${r.raw.slice(0, 57)}...` : r.raw }));

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +152,20 @@ describe('CLI errors are one clear line with the catalogue exit code', () => {
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n')).toEqual([`sel104: ${words} [SEL104_ERR_USAGE]`]);
     }
+  });
+
+  it('reading a database that is not there names it (no empty one reporting zeros); a folder given as a file is bad usage', () => {
+    const none = join(tmp.dir, 'typo', 'sel104.duckdb');
+    for (const args of [['report', 'volume'], ['dlq'], ['council-report', '--municipality', '350', '--year', '2024', '--format', 'html', '--out', join(tmp.dir, 'r.html')]]) {
+      const r = cli(args, { db: none });
+      expect(r.status, args[0]).toBe(2);
+      expect(r.stderr.trim().split('\n'), args[0]).toEqual([`sel104: no database at ${none}; import events first (sel104 import FILE), or name another with --db or SEL104_DB [SEL104_ERR_FILE_NOT_FOUND]`]);
+    }
+    expect(existsSync(join(tmp.dir, 'typo'))).toBe(false);
+    const folder = cli(['report', 'volume'], { db: tmp.dir });
+    expect([folder.status, folder.stderr.trim()]).toEqual([2, `sel104: the database ${tmp.dir} is a folder; give a file (--db or SEL104_DB) [SEL104_ERR_USAGE]`]);
+    const input = cli(['import', tmp.dir], { db: tmp.db });
+    expect([input.status, input.stderr.trim()]).toEqual([2, `sel104: ${tmp.dir} is a folder; give an NDJSON file (or - for standard input) [SEL104_ERR_USAGE]`]);
   });
 
   it('rebuild with no log says what to do', () => {
