@@ -59,8 +59,8 @@ const parseWith = <T>(schema: z.ZodType<T>, name: string) => (value: string): T 
 };
 
 /**
- * A file to write (--out, --publish): checked before any work is done, so that a mistyped folder
- * is one line naming it, not a failure after the report ran.
+ * A file to write (--out): checked before any work is done, so that a mistyped folder is one line
+ * naming it, not a failure after the report ran.
  */
 const outputFile = (name: string) => (value: string): string => {
   const folder = dirname(resolve(value));
@@ -163,7 +163,7 @@ export function commands(program: Command): void {
     .description('run the projector alone: catch up with the log, then follow it')
     .option('--once', 'stop once caught up with the end of the log as it stood at start')
     .option('--interval <ms>', 'poll interval while following (embedded log)', positiveInteger('--interval'), 500)
-    .option('--publish <file>', 'with --log kafka: keep a consistent read-only copy of the projection here for "serve --published"', outputFile('--publish'))
+    .option('--publish <file>', 'with --log kafka: keep a consistent read-only copy of the projection here for "serve --published"')
     .option('--publish-interval <s>', 'publish at most this often (seconds)', positiveInteger('--publish-interval'), 10)
     .option('--batch-size <n>', 'events per projection transaction (default: 250000 embedded, 25000 Kafka)', positiveInteger('--batch-size'))
     .option('--verbose', 'one line on stderr per committed batch')
