@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../consumers/database.ts';
 import { importLines } from '../producers/importer.ts';
 import { ROOT, cli, projectionDigest, tempDir, withDb } from './helpers.ts';
+import { expectedFor, randomLines } from './fixtures/randomLines.ts';
 
 const FIXTURE = join(ROOT, 'test/fixtures/mixed.ndjson');
 
@@ -217,4 +218,26 @@ describe('batches cut across chunks', () => {
     expect(cut.dlq).toEqual(whole.dlq);
     expect(cut.tables).toEqual(whole.tables);
   });
+});
+
+describe('random lines through the import, in small batches', () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+
+  it('every line gets the verdict zod gives it alone, and each valid eventId is accepted once, whatever batch it is in', async () => {
+    // First a batch of lines of at most 15 bytes, as a plan made on them once cut every later
+    // line that zod had to judge (batches of 7 reuse the slots' plans).
+    const random = randomLines(11);
+    const texts = ['x', '{}', '[]', 'null', '{"type":"Nope"}', '"text"', '{"a":1}', ...Array.from({ length: 700 }, random.next)];
+    const expected = expectedFor(texts, new Set());
+    expect(expected.accepted).toBeGreaterThan(40);
+    expect(expected.duplicates).toBeGreaterThan(200);
+    expect(expected.rejected.length).toBeGreaterThan(200);
+    const result = await withDb(tmp.db, (d) =>
+      importLines(d, Readable.from([texts.join('\n') + '\n']), { source: 'random', batchSize: 7, maxRejectionsReported: texts.length }));
+    expect({ received: result.received, accepted: result.accepted, duplicates: result.duplicates, rejected: result.rejections }).toEqual(expected);
+    // each rejected line in the dead-letter store, its raw text whole
+    const dead = await withDb(tmp.db, (d) => queryRows<{ line: number; raw: string }>(d.conn, `SELECT CAST(line AS INTEGER) AS line, raw FROM log.dead_letters ORDER BY line`));
+    expect(dead).toEqual(expected.rejected.map((r) => ({ line: r.line, raw: texts[r.line - 1] })));
+  }, 60_000);
 });

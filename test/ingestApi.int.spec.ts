@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { listDeadLetters } from '../consumers/deadLetters.ts';
 import { serverOnFreshDb } from './helpers.ts';
 import { caseOf } from './scenario.ts';
-import { LINE_RULES } from '../producers/bulkValidation.ts';
-import { validateLine, type Reason } from '../schemas/validate.ts';
-import { CANONICAL, VALID, clone, line } from './fixtures/events.ts';
+import { expectedFor, randomLines } from './fixtures/randomLines.ts';
 
 /** POST /api/events: the import path over HTTP, on a fresh DuckDB file. */
 describe('event ingest API', () => {
@@ -159,41 +157,17 @@ describe('event ingest API, random POSTs', () => {
   const server = serverOnFreshDb();
 
   it('every line of 60 random POSTs gets the verdict zod gives it, and each valid eventId is accepted once', async () => {
-    let seed = 7;
-    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
-    const bases = [...Object.values(VALID), ...Object.values(CANONICAL)];
-    const makeLine = (): string => {
-      const e = clone(pick(bases));
-      // 60 eventIds, some long: later POSTs repeat earlier ones
-      e.eventId = `e-${Math.floor(random() * 60)}${random() < 0.3 ? '-' + 'x'.repeat(Math.floor(random() * 40)) : ''}`;
-      const r = random();
-      if (r < 0.1) return line(e).slice(0, Math.floor(random() * line(e).length));
-      if (r < 0.2) return pick(['x', '{}', '[]', 'null', '"text"', '  ', '{"type":"Nope"}', '{"type":"ApplicationReceived"}']);
-      if (r < 0.3) e.schemaVersion = pick([0, 2, '1', 1.5]);
-      else if (r < 0.4) delete e[pick(['municipality', 'occurredOn', 'data', 'type', 'caseId'])];
-      else if (r < 0.5) return JSON.stringify(e, null, 1).replace(/\n/g, ' ');
-      return line(e);
-    };
+    const lines = randomLines(7);
     const accepted = new Set<string>();
     let valid = 0;
     let invalid = 0;
     for (let p = 0; p < 60; p++) {
-      const lines = Array.from({ length: 1 + Math.floor(random() * (random() < 0.2 ? 150 : 12)) }, makeLine);
-      const res = await server.app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') + '\n' });
+      const body = Array.from({ length: 1 + Math.floor(lines.random() * (lines.random() < 0.2 ? 150 : 12)) }, lines.next);
+      const res = await server.app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/x-ndjson' }, payload: body.join('\n') + '\n' });
       expect(res.statusCode, `POST ${p}`).toBe(200);
-      const expected = { received: lines.length, accepted: 0, duplicates: 0, rejected: [] as { line: number; reasons: Reason[] }[] };
-      lines.forEach((text, i) => {
-        const verdict = text.trim() === '' ? { ok: false as const, reasons: [{ path: 'line', rule: LINE_RULES.empty }] } : validateLine(text);
-        if (!verdict.ok) {
-          invalid++;
-          expected.rejected.push({ line: i + 1, reasons: verdict.reasons });
-        } else {
-          valid++;
-          if (accepted.has(verdict.event.eventId)) expected.duplicates++;
-          else (accepted.add(verdict.event.eventId), expected.accepted++);
-        }
-      });
+      const expected = expectedFor(body, accepted);
+      invalid += expected.rejected.length;
+      valid += expected.accepted + expected.duplicates;
       expect(res.json(), `POST ${p}`).toEqual(expected);
     }
     // the corpus tried every kind of line
