@@ -112,7 +112,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
   <title>sel104 — ${esc(page.title[lang])}</title>
   <style>
     body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 72rem; padding: 1rem; color: #1a1a1a; }
-    nav a { margin-right: .8rem; } nav a[aria-current] { font-weight: bold; }
+    nav a { margin-right: .8rem; white-space: nowrap; } nav a[aria-current] { font-weight: bold; }
     form { margin: 1rem 0; display: flex; gap: .8rem; flex-wrap: wrap; align-items: end; }
     .kpi { font-size: 1.6rem; font-weight: 600; margin: .3rem 0; } .kpi small { font-size: .8rem; font-weight: normal; color: #555; }
     .chart { margin: 1.5rem 0; } .chart figure { margin: .5rem 0; } .vis { width: 100%; min-height: 240px; overflow-x: auto; } .vis[data-rendered] { min-height: 8rem; } .vis.empty { min-height: 0; color: #555; font-style: italic; } .desc { color: #444; margin: .2rem 0; }

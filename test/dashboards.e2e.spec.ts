@@ -354,7 +354,7 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
     }
   }, 60_000);
 
-  it('on a phone the trend charts put the legend under the plot and leave out quarter labels until none overlap', async () => {
+  it('on a phone the trend charts put the legend under the plot and leave out quarter labels until none overlap; the navigation wraps between links', async () => {
     const { page, errors } = await open('/dashboards/overblik?on=2024-12-31&from=2016-01-01&to=2024-12-31', { width: 390, height: 800 });
     try {
       for (const c of PAGES.find((p) => p.id === 'overblik')!.charts) {
@@ -373,6 +373,9 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
         expect(drawn.overlapping, c.id).toBe(0);
         expect(drawn.legendTop, c.id).toBeGreaterThanOrEqual(drawn.axisBottom);
       }
+      // the navigation wraps between its links, never inside one ("§" on one line, "82a" on the next)
+      const broken = await page.locator('nav a').evaluateAll((links) => links.filter((a) => a.getClientRects().length > 1).map((a) => a.textContent));
+      expect(broken).toEqual([]);
       expect(errors).toEqual([]);
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, 'dashboard-overblik-phone.png'), fullPage: true });
