@@ -14,12 +14,15 @@ export function createMetrics(readPositions: () => Promise<Positions>) {
     registers: [registry],
   });
   for (const result of ['accepted', 'duplicate', 'rejected']) events.inc({ result }, 0);
-  let last: Positions | undefined;
-  const read = async (): Promise<Positions> => (last = await readPositions());
-  new Gauge({ name: 'sel104_log_position', help: 'Position of the last event in the log', registers: [registry], async collect() { this.set((await read()).logPosition); } });
-  new Gauge({ name: 'sel104_projection_position', help: 'Log position the projection has reached', registers: [registry], collect() { this.set(last?.projectionPosition ?? 0); } });
-  new Gauge({ name: 'sel104_log_available', help: '1 while the event log can be reached, 0 when not', registers: [registry], collect() { this.set(last && 'available' in last && last.available === false ? 0 : 1); } });
-  new Gauge({ name: 'sel104_projection_lag_events', help: 'Events in the log not yet projected', registers: [registry], collect() { this.set(last?.lag ?? 0); } });
+  // prom-client collects the gauges concurrently: they share one read of the positions per scrape
+  let reading: Promise<Positions> | undefined;
+  const positions = (): Promise<Positions> => (reading ??= readPositions().finally(() => { reading = undefined; }));
+  const gauge = (name: string, help: string, value: (p: Positions) => number) =>
+    new Gauge({ name, help, registers: [registry], async collect() { this.set(value(await positions())); } });
+  gauge('sel104_log_position', 'Position of the last event in the log', (p) => p.logPosition);
+  gauge('sel104_projection_position', 'Log position the projection has reached', (p) => p.projectionPosition);
+  gauge('sel104_log_available', '1 while the event log can be reached, 0 when not', (p) => ('available' in p && p.available === false ? 0 : 1));
+  gauge('sel104_projection_lag_events', 'Events in the log not yet projected', (p) => p.lag);
   const reportSeconds = new Histogram({
     name: 'sel104_report_duration_seconds',
     help: 'Time to run one report for the API',

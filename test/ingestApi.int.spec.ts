@@ -46,7 +46,10 @@ describe('event ingest API', () => {
     expect(body).toContain('sel104_ingest_events_total{result="accepted"} 2');
     expect(body).toContain('sel104_ingest_events_total{result="duplicate"} 3');
     expect(body).toContain('sel104_ingest_events_total{result="rejected"} 1');
+    // every gauge reads the positions of this scrape (not the previous one's, nor none)
     expect(body).toContain('sel104_log_position 2');
+    expect(body).toContain('sel104_projection_position 2');
+    expect(body).toContain('sel104_log_available 1');
     expect(body).toContain('sel104_projection_lag_events 0');
     expect(body).toContain('sel104_report_duration_seconds_count{report="days-per-week"} 1');
   });

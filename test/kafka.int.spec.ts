@@ -259,6 +259,10 @@ describe.runIf(available)('Kafka log (mock cluster, 3 brokers)', () => {
 
           health = (await app.inject('/healthz')).json();
           expect(health).toMatchObject({ status: 'log unavailable', available: false, lag: 0, projectionPosition: 200 });
+          // the first scrape since the broker went reads it gone
+          const metrics = (await app.inject('/metrics')).body;
+          expect(metrics).toContain('sel104_log_available 0');
+          expect(metrics).toContain('sel104_projection_position 200');
           const report = await app.inject(`/api/reports/volume?on=${ON}`);
           expect(report.statusCode).toBe(200);
         } finally {
