@@ -25,12 +25,17 @@ const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
 export function parseTokens(spec: string | undefined): AccessTokens {
   const entries = (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const tokens = entries.map((entry, i) => {
+  // A token listed more than once has the roles of all its entries.
+  const byToken = new Map<string, Set<Role>>();
+  entries.forEach((entry, i) => {
     const r = Entry.safeParse(entry);
     if (!r.success) throw new Sel104Error('SEL104_ERR_USAGE', `SEL104_TOKENS entry ${i + 1}: ${r.error.issues[0]!.message}`);
     const [token, roles] = entry.split(':') as [string, string];
-    return { hash: digest(token), roles: new Set(roles.split('+') as Role[]) };
+    const held = byToken.get(token) ?? new Set<Role>();
+    for (const role of roles.split('+') as Role[]) held.add(role);
+    byToken.set(token, held);
   });
+  const tokens = [...byToken].map(([token, roles]) => ({ hash: digest(token), roles }));
   return {
     size: tokens.length,
     // Compared as SHA-256 digests in constant time, so the comparison leaks nothing about a token.

@@ -89,7 +89,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
       return own.length === 0 ? '' : `<optgroup label="${esc(named.municipality![s.municipality]!)}">${own.map((o) => offerOption(o.offerId, shared(o) ? `${o.name} (${o.offerId})` : o.name)).join('')}</optgroup>`;
     }),
   ].join('');
-  const fieldWords: Record<string, string> = { municipality: ui.municipality, from: ui.from, to: ui.to, on: ui.on };
+  const fieldWords: Record<string, string> = { municipality: ui.municipality, from: ui.from, to: ui.to, on: ui.on, offer: ui.offer, lang: lang === 'da' ? 'Sprog' : 'Language' };
   const alert = problem
     ? `<p role="alert" class="problem">${esc(ui.problem)} ${esc(fieldWords[problem.field] ?? problem.field)}: ${esc(lang === 'da' ? danishRule(problem.rule) : problem.rule)}</p>`
     : '';

@@ -17,11 +17,19 @@ export interface PipelineStatus extends Positions {
   available: boolean;
 }
 
+/** Runs a read on the current database. */
+export type OnDb = <T>(fn: (db: Database) => Promise<T>) => Promise<T>;
+
 export interface Pipeline {
   readonly log: 'embedded' | 'kafka';
   /** Validates NDJSON and appends it; resolves once the events are durable in the log. */
   ingest(body: Buffer, source: string): Promise<ImportResult>;
-  status(db: Database): Promise<PipelineStatus>;
+  /**
+   * Where the log and the projection stand. Reads of the database go through `onDb` (the server's
+   * request queue); a read that needs none (Kafka's watermarks, with the projector in this
+   * process) does not wait behind the reports.
+   */
+  status(onDb: OnDb): Promise<PipelineStatus>;
   close(): Promise<void>;
 }
 
@@ -29,7 +37,7 @@ export interface Pipeline {
 export const embeddedPipeline = (): Pipeline => ({
   log: 'embedded',
   ingest: () => Promise.reject(new Error('embedded ingest runs on the server database')),
-  status: async (db) => ({ log: 'embedded', available: true, ...(await embeddedPositions(db.conn)) }),
+  status: async (onDb) => ({ log: 'embedded', available: true, ...(await onDb((db) => embeddedPositions(db.conn))) }),
   close: async () => undefined,
 });
 
@@ -130,13 +138,13 @@ export function kafkaPipeline(settings: KafkaSettings, projector?: KafkaProjecto
       }
       return withinDeadline(settings, INGEST_DEADLINE_MS, producer.ingest(Readable.from([body]), { source }));
     },
-    async status(db) {
+    async status(onDb) {
       if (projector) {
         const p = await projector.positions();
         return (last = { log: 'kafka', ...p });
       }
       // A server without its own projector reports what the published projection holds.
-      const p = await embeddedPositions(db.conn);
+      const p = await onDb((db) => embeddedPositions(db.conn));
       return (last = { ...last, projectionPosition: p.projectionPosition });
     },
     async close() {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import accepts from '@fastify/accepts';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../consumers/database.ts';
@@ -30,6 +30,18 @@ import { parseLang, renderOverviewPage } from './overviewPage.ts';
 
 /** The media types a report is served as, by the `format` parameter that stands in for Accept; JSON first, the default. */
 const REPORT_TYPES = { json: 'application/json', csv: 'text/csv', arrow: 'application/vnd.apache.arrow.stream' } as const;
+type ReportFormat = keyof typeof REPORT_TYPES;
+/**
+ * The Content-Type of each format, parameters included: the Accept header is weighed against
+ * these, so a media range with parameters matches when they are the ones served
+ * (`application/json; charset=utf-8`, `text/csv;header=present`) and not otherwise (`text/csv; charset=latin1`).
+ */
+const SERVED_TYPES: Readonly<Record<ReportFormat, string>> = {
+  json: 'application/json; charset=utf-8',
+  csv: 'text/csv; charset=utf-8; header=present',
+  arrow: 'application/vnd.apache.arrow.stream',
+};
+const formatOfType = new Map(Object.entries(SERVED_TYPES).map(([f, t]) => [t, f as ReportFormat]));
 
 export interface ServerOptions {
   db: Database;
@@ -48,6 +60,9 @@ export interface ServerOptions {
    */
   refresh?: () => Promise<Database | undefined>;
 }
+
+/** The query parameters a dashboard page reads; the others are ignored. */
+const FILTER_KEYS = ['lang', 'offer', 'municipality', 'from', 'to', 'on'] as const;
 
 // Nothing on the page comes from elsewhere, so the browser may load nothing from elsewhere.
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -128,7 +143,11 @@ const sendProblem = (reply: FastifyReply, p: Problem) =>
  * and the OpenAPI description.
  */
 export function buildServer({ db: initialDb, standards = loadStandards(), logger = false, tokens, ingestLimit = 32 << 20, pipeline = embeddedPipeline(), refresh }: ServerOptions): FastifyInstance {
-  const app = Fastify({ logger });
+  const app = Fastify({
+    logger,
+    // a URL fastify cannot decode (`/api/reports/%zz`) is a problem like any other
+    frameworkErrors: (err, _request, reply) => sendProblem(reply, { type: 'about:blank', title: 'Bad Request', status: 400, detail: err.message }),
+  });
   let db = initialDb;
   // Reports run on a connection of their own: its temp tables hold the report parameters.
   let reportConn: Promise<DuckDBConnection> | undefined;
@@ -174,6 +193,9 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
     }).catch((err: unknown) => app.log.error({ err }, 'projecting posted events failed; the next POST or a restart catches up'));
   };
 
+  // Database work for the pipeline's status, in the request queue
+  const onDb = <T>(fn: (d: Database) => Promise<T>): Promise<T> => serial(() => fn(db));
+
   app.addHook('onClose', async () => {
     await queue;
     (await reportConn?.catch(() => undefined))?.closeSync();
@@ -205,7 +227,8 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
     app.addHook('onRequest', async (request, reply) => {
       const role = (request.routeOptions.config as { role?: Role | readonly Role[] } | undefined)?.role;
       if (!role) return;
-      const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+      // the scheme's name is case-insensitive (RFC 9110 §11.1)
+      const bearer = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')?.[1];
       const roles = bearer ? tokens.rolesOf(bearer) : undefined;
       if (!roles) {
         reply.header('www-authenticate', 'Bearer');
@@ -217,12 +240,20 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
     });
   }
 
-  // Whether the pages say that their figures are simulated (the demo): read once per database.
+  // Whether the pages say that their figures are simulated (the demo): read once per database,
+  // and again after a POST adds events to a log that held no simulated ones (the log only grows,
+  // so once it holds them it always will).
   const demoOf = new WeakMap<Database, Promise<boolean>>();
   const holdsDemo = (): Promise<boolean> => {
     let known = demoOf.get(db);
     if (!known) demoOf.set(db, (known = serial(() => holdsSimulatedEvents(db.conn))));
     return known;
+  };
+  const eventsAdded = (to: Database) => {
+    const known = demoOf.get(to);
+    known?.then((demo) => {
+      if (!demo && demoOf.get(to) === known) demoOf.delete(to);
+    }, () => demoOf.delete(to));
   };
 
   app.register(async (api) => {
@@ -246,11 +277,11 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
     // 200 while the dashboards can be served; with the log unreachable the status says so, with
     // the last known positions and lag.
     api.get('/healthz', { schema: { summary: 'Log position, projection position and lag', tags: ['operations'] } }, async (_request, reply) => {
-      const p = await serial(() => pipeline.status(db));
+      const p = await pipeline.status(onDb);
       return reply.header('cache-control', 'no-store').send({ status: p.available ? 'ok' : 'log unavailable', ...p });
     });
 
-    const metrics = createMetrics(() => serial(() => pipeline.status(db)));
+    const metrics = createMetrics(() => pipeline.status(onDb));
     api.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] }, config: { role: 'read' } }, async (_request, reply) =>
       reply.type(metrics.registry.contentType).header('cache-control', 'no-store').send(await metrics.registry.metrics()));
 
@@ -259,10 +290,15 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
       const page = findPage((request.params as { page: string }).page);
       if (!page) return sendProblem(reply, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no dashboard "${(request.params as { page: string }).page}"` });
       // Only the page's own filters count: a link may carry others (a mail program's tracking, say).
-      const { lang: rawLang, offer, municipality, from, to, on: onDate } = request.query as Record<string, string | undefined>;
-      const lang = parseLang(rawLang);
+      // A filter given twice is a bad filter, shown without its values.
+      const query = request.query as Record<string, string | string[] | undefined>;
+      const repeated = FILTER_KEYS.find((k) => Array.isArray(query[k]));
+      const once = (k: (typeof FILTER_KEYS)[number]) => (Array.isArray(query[k]) ? undefined : query[k] as string | undefined);
+      const [offer, municipality, from, to, onDate] = [once('offer'), once('municipality'), once('from'), once('to'), once('on')];
+      const lang = parseLang(once('lang'));
       const f = Object.fromEntries(Object.entries({ municipality, from, to, on: onDate }).filter(([, v]) => v !== undefined && v !== '')) as Filters;
       try {
+        if (repeated) throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `${repeated}: must be given once`);
         checkRequest('volume', f, { standards });
       } catch (err) {
         // a filter the reports cannot take: the page in the user's language with the filter
@@ -286,7 +322,8 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
 
     // vega, vega-lite and vega-embed from node_modules: nothing is fetched from a CDN.
     api.get('/vendor/:file', { schema: { hide: true } }, async (request, reply) => {
-      const file = VENDOR[(request.params as { file: string }).file];
+      const name = (request.params as { file: string }).file;
+      const file = Object.hasOwn(VENDOR, name) ? VENDOR[name] : undefined;
       if (!file) return sendProblem(reply, { type: 'about:blank', title: 'Not Found', status: 404, detail: 'no such file' });
       return reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(readAsset(file));
     });
@@ -308,9 +345,10 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
       const { def, params } = checkRequest(name, query, { standards });
       // the format, before the report runs: the first of ours the Accept header weighs highest
       // (JSON for */* or no header); none of them acceptable is 406
-      const type = format ? REPORT_TYPES[format] : request.accepts().type([...Object.values(REPORT_TYPES)]);
-      if (!type) throw new Sel104Error('SEL104_ERR_NOT_ACCEPTABLE', `accept: reports are served as ${Object.values(REPORT_TYPES).join(', ')}; the request accepts none of them ("${request.headers.accept}")`);
+      const served = request.accepts().type([...Object.values(SERVED_TYPES)]);
+      const type = format ? REPORT_TYPES[format] : typeof served === 'string' ? REPORT_TYPES[formatOfType.get(served)!] : undefined;
       reply.header('vary', 'Accept');
+      if (!type) throw new Sel104Error('SEL104_ERR_NOT_ACCEPTABLE', `accept: reports are served as ${Object.values(REPORT_TYPES).join(', ')}; the request accepts none of them ("${request.headers.accept}")`);
       const roles = rolesOfRequest.get(request);
       const publicOnly = roles !== undefined && !roles.has('read');
       // Case-level reports are refused before they run.
@@ -333,9 +371,9 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
         return reply.type('application/vnd.apache.arrow.stream').send(Buffer.from(publicOnly ? publicArrowIpc(result) : toArrowIpc(result)));
       }
       if (type === REPORT_TYPES.csv) {
-        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(renderText(result, 'csv'));
+        return reply.type(SERVED_TYPES.csv).header('content-disposition', `attachment; filename="${name}.csv"`).send(renderText(result, 'csv'));
       }
-      return reply.type('application/json; charset=utf-8').send(JSON.stringify(result.rows));
+      return reply.type(SERVED_TYPES.json).send(JSON.stringify(result.rows));
     });
 
     // Ingest: the same validation, log and dead-letter path as `sel104 import`. The events are in the
@@ -348,19 +386,31 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
       return run;
     };
     api.addContentTypeParser('application/x-ndjson', { parseAs: 'buffer', bodyLimit: ingestLimit }, (_request, body, done) => done(null, body));
-    api.post('/api/events', { schema: INGEST_ROUTE_SCHEMA, config: { role: 'ingest' } }, async (request, reply) => {
-      if (!/^application\/x-ndjson\b/.test(request.headers['content-type'] ?? '')) {
+    // The body's type and coding are checked before it is read: another type is 415 whatever its
+    // size (not 413 by another parser's limit, nor 400 from the JSON parser), and so is a
+    // compressed body, which would otherwise be read as bytes of NDJSON.
+    const checkIngestBody = (request: FastifyRequest): void => {
+      if (!/^application\/x-ndjson\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
         throw new Sel104Error('SEL104_ERR_UNSUPPORTED_MEDIA_TYPE', 'POST /api/events takes NDJSON: Content-Type: application/x-ndjson');
       }
+      const coding = (request.headers['content-encoding'] ?? '').trim().toLowerCase();
+      if (coding !== '' && coding !== 'identity') {
+        throw new Sel104Error('SEL104_ERR_UNSUPPORTED_MEDIA_TYPE', `content-encoding ${coding}: POST /api/events takes an uncompressed body`);
+      }
+    };
+    api.post('/api/events', { schema: INGEST_ROUTE_SCHEMA, config: { role: 'ingest' }, onRequest: async (request) => checkIngestBody(request) }, async (request, reply) => {
       const body = request.body as Buffer;
       // Kafka: produced and acknowledged; embedded: in the log, its projection queued before the answer.
       const target = db;
       const r = await ingestQueue(() => (pipeline.log === 'kafka' ? pipeline.ingest(body, 'http') : ingestEmbedded(target, body, 'http', { project: false })));
       if (pipeline.log === 'embedded' && r.accepted > 0) projectPosted(r.logPosition);
+      if (r.accepted > 0) eventsAdded(target);
       metrics.events.inc({ result: 'accepted' }, r.accepted);
       metrics.events.inc({ result: 'duplicate' }, r.duplicates);
       metrics.events.inc({ result: 'rejected' }, r.rejected);
-      return reply.header('cache-control', 'no-store').send({ received: r.received, accepted: r.accepted, duplicates: r.duplicates, rejected: r.rejections });
+      // `rejected` lists the first MAX_REJECTIONS_LISTED lines; the header counts them all (all are in the dead-letter store)
+      return reply.header('cache-control', 'no-store').header('x-sel104-rejected', String(r.rejected))
+        .send({ received: r.received, accepted: r.accepted, duplicates: r.duplicates, rejected: r.rejections });
     });
   });
 
@@ -369,6 +419,9 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
   );
 
   app.setErrorHandler((err, _request, reply) => {
+    if ((err as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      err = new Sel104Error('SEL104_ERR_BODY_TOO_LARGE', `the body is larger than the limit of ${ingestLimit} bytes; send the events in several requests`);
+    }
     // Fastify's own client errors (bad JSON, too large, …) keep their 4xx status.
     const clientStatus = typeof (err as { statusCode?: unknown }).statusCode === 'number' ? (err as { statusCode: number }).statusCode : 0;
     if (clientStatus >= 400 && clientStatus < 500) {

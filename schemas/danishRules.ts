@@ -46,6 +46,7 @@ export const DANISH_RULES: readonly (readonly [RegExp, string])[] = [
   // the dashboards' filters (report parameters, reports/params.ts and reports/runner.ts)
   [/^no quality standard for (.*) \(have (.*)\)$/, 'ingen kvalitetsstandard for $1 (der er en for $2)'],
   [/^must not be after to \((.*)\)$/, 'må ikke ligge efter til-datoen ($1)'],
+  [/^must be given once$/, 'må kun angives én gang'],
 ];
 
 /** A rule in Danish: rewritten by the first pattern that matches, else as it is. */

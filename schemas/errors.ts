@@ -7,6 +7,7 @@ export const ERRORS = {
   SEL104_ERR_UNKNOWN_REPORT: { exitCode: 2, status: 404, title: 'Unknown report' },
   SEL104_ERR_BAD_PARAMETER: { exitCode: 2, status: 400, title: 'Bad report parameter' },
   SEL104_ERR_UNSUPPORTED_MEDIA_TYPE: { exitCode: 2, status: 415, title: 'Unsupported media type' },
+  SEL104_ERR_BODY_TOO_LARGE: { exitCode: 2, status: 413, title: 'Body too large' },
   SEL104_ERR_NOT_ACCEPTABLE: { exitCode: 2, status: 406, title: 'Not acceptable' },
   SEL104_ERR_UNAUTHENTICATED: { exitCode: 2, status: 401, title: 'Unauthorized' },
   SEL104_ERR_FORBIDDEN: { exitCode: 2, status: 403, title: 'Forbidden' },

@@ -44,6 +44,22 @@ describe('access tokens and roles', () => {
     expect((await post(INGESTER)).statusCode).toBe(200);
   });
 
+  it('the scheme\'s name is case-insensitive and may be followed by more than one space', async () => {
+    for (const authorization of [`bearer ${READER}`, `BEARER ${READER}`, `Bearer  ${READER}`]) {
+      expect((await app.inject({ url: '/api/reports/volume?on=2024-06-30', headers: { authorization } })).statusCode, authorization).toBe(200);
+    }
+    for (const authorization of [`Basic ${READER}`, `Bearer${READER}`, `Bearer ${READER} x`, READER]) {
+      expect((await app.inject({ url: '/api/reports/volume?on=2024-06-30', headers: { authorization } })).statusCode, authorization).toBe(401);
+    }
+  });
+
+  it('a token listed more than once has the roles of all its entries', () => {
+    const tokens = parseTokens(`${READER}:read,${INGESTER}:ingest,${READER}:ingest+council`);
+    expect(tokens.size).toBe(2);
+    expect([...tokens.rolesOf(READER)!].sort()).toEqual(['council', 'ingest', 'read']);
+    expect([...tokens.rolesOf(INGESTER)!]).toEqual(['ingest']);
+  });
+
   it('the health check and the API docs need no token', async () => {
     expect((await get('/healthz')).statusCode).toBe(200);
     expect((await get('/docs/json')).statusCode).toBe(200);

@@ -1,3 +1,4 @@
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { listDeadLetters } from '../consumers/deadLetters.ts';
 import { serverOnFreshDb } from './helpers.ts';
@@ -103,13 +104,49 @@ describe('event ingest API', () => {
     expect(days.json().map((r: { grants: number }) => r.grants)).toEqual([0, 1, 1, 1, 0]);
   });
 
-  it('a body over the limit is 413 and another content type 415, as problem+json', async () => {
+  it('a body over the limit is 413 and another content type 415, as problem+json with their codes', async () => {
     const big = await post(Array.from({ length: 20 }, () => JSON.stringify(applied)));
     expect(big.statusCode).toBe(413);
     expect(big.headers['content-type']).toMatch(/^application\/problem\+json/);
-    const wrong = await server.app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'text/plain' }, payload: 'x' });
-    expect(wrong.statusCode).toBe(415);
-    expect(wrong.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(big.json()).toMatchObject({ status: 413, code: 'SEL104_ERR_BODY_TOO_LARGE', detail: expect.stringContaining('4096 bytes') });
+    const raw = (headers: Record<string, string>, payload: string | Buffer) => server.app.inject({ method: 'POST', url: '/api/events', headers, payload });
+    // another type is 415 whatever the body: not 400 from the JSON parser, nor 413 by its limit
+    const ndjson = JSON.stringify(c.followUp('2024-07-01'));
+    for (const [type, payload] of [['text/plain', 'x'], ['application/json', ndjson], ['text/plain', 'x'.repeat(8192)], ['', ndjson], ['application/x-ndjsonx', ndjson]] as const) {
+      const wrong = await raw(type ? { 'content-type': type } : {}, payload);
+      expect(wrong.statusCode, type).toBe(415);
+      expect(wrong.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(wrong.json(), type).toMatchObject({ status: 415, code: 'SEL104_ERR_UNSUPPORTED_MEDIA_TYPE' });
+    }
+    // a compressed body is 415 too (it was read as bytes of NDJSON: 200, with dead letters "not valid UTF-8")
+    const before = (await listDeadLetters(server.db.conn, {})).length;
+    for (const coding of ['gzip', 'br', 'deflate']) {
+      const body = coding === 'gzip' ? gzipSync(ndjson) : coding === 'br' ? brotliCompressSync(ndjson) : deflateSync(ndjson);
+      const res = await raw({ 'content-type': 'application/x-ndjson', 'content-encoding': coding }, body);
+      expect(res.statusCode, coding).toBe(415);
+      expect(res.json().detail).toContain(`content-encoding ${coding}`);
+    }
+    expect(await listDeadLetters(server.db.conn, {})).toHaveLength(before);
+    // media types are case-insensitive, and may carry parameters; "identity" is no coding
+    const ok = await raw({ 'content-type': 'Application/X-NDJSON; charset=utf-8', 'content-encoding': 'identity' }, ndjson);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ received: 1, accepted: 1 });
+  });
+});
+
+/** POST /api/events with more rejected lines than the answer lists. */
+describe('event ingest API, many rejected lines', () => {
+  const server = serverOnFreshDb();
+
+  it('lists the first 1000 rejected lines, counts them all in x-sel104-rejected, and keeps all in the dead-letter store', async () => {
+    const lines = Array.from({ length: 1500 }, (_, i) => `{"bad":${i}}`);
+    const res = await server.app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ received: 1500, accepted: 0, duplicates: 0 });
+    expect(body.rejected.map((r: { line: number }) => r.line)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+    expect(res.headers['x-sel104-rejected']).toBe('1500');
+    expect(await listDeadLetters(server.db.conn, { limit: 10_000 })).toHaveLength(1500);
   });
 });
 

@@ -76,6 +76,12 @@ describe('report API', () => {
       expect(res.json(), accept).toMatchObject({ status: 406, code: 'SEL104_ERR_NOT_ACCEPTABLE' });
       expect(res.json().detail).toContain('application/json, text/csv, application/vnd.apache.arrow.stream');
     }
+    // a media range with parameters matches the type served with those parameters, and no other
+    expect(await typeFor('application/json; charset=utf-8')).toEqual([200, 'application/json', 'Accept']);
+    expect(await typeFor('text/csv; charset=UTF-8')).toEqual([200, 'text/csv', 'Accept']);
+    expect(await typeFor('text/csv;header=present')).toEqual([200, 'text/csv', 'Accept']);
+    expect(await typeFor('text/csv; charset=iso-8859-1, application/json;q=0.1')).toEqual([200, 'application/json', 'Accept']);
+    expect(await typeFor('text/csv; charset=iso-8859-1')).toEqual([406, 'application/problem+json', 'Accept']);
     // format= stands in for the header (the dashboards' download links)
     expect(await (await app.inject({ url: `/api/reports/volume?${query}&format=csv`, headers: { accept: 'application/xml' } })).statusCode).toBe(200);
   });
@@ -96,6 +102,9 @@ describe('report API', () => {
     for (const [q, detail] of [
       ['from=2024-02-30', 'from: must be a real calendar date'],
       ['by=week', 'by: must be month, quarter or year'],
+      // thousands of periods (an 85 MB answer after 6 s, every other request waiting) is a typo
+      ['by=month&from=0001-01-01&to=9999-12-31', 'by: gives 119988 periods from 0001-01-01 to 9999-12-31; at most 1200'],
+      ['by=quarter&from=1700-01-01&to=2024-12-31', 'by: gives 1300 periods from 1700-01-01 to 2024-12-31; at most 1200'],
       ['colour=blue', 'colour'],
     ]) {
       const res = await app.inject({ url: `/api/reports/volume?${q}` });
@@ -103,6 +112,21 @@ describe('report API', () => {
       expect(res.json()).toMatchObject({ status: 400, code: 'SEL104_ERR_BAD_PARAMETER' });
       expect(res.json().detail).toContain(detail);
     }
+  });
+
+  it('a URL that cannot be decoded is 400 problem+json; a vendor file that is not there is 404 (even the names of Object\'s own)', async () => {
+    for (const url of ['/api/reports/%zz', '/dashboards/%']) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.headers['content-type'], url).toMatch(/^application\/problem\+json/);
+      expect(res.json(), url).toMatchObject({ status: 400, title: 'Bad Request' });
+    }
+    for (const file of ['__proto__', 'toString', 'constructor', 'hasOwnProperty', 'vega.js']) {
+      const res = await app.inject({ url: `/vendor/${file}` });
+      expect(res.statusCode, file).toBe(404);
+      expect(res.headers['content-type'], file).toMatch(/^application\/problem\+json/);
+    }
+    expect((await app.inject({ url: '/vendor/vega.min.js' })).statusCode).toBe(200);
   });
 
   it('documents the API as OpenAPI with Swagger UI at /docs, served from this machine', async () => {

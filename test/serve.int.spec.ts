@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, resolvePaths } from '../consumers/database.ts';
 import { buildServer } from '../dashboards/server.ts';
 import { BIN, ROOT, cli, serverOnFreshDb, tempDir } from './helpers.ts';
+import { caseOf } from './scenario.ts';
 
 const FIXTURE = join(ROOT, 'test/fixtures/mixed.ndjson');
 
@@ -96,6 +97,10 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
     expect((await page('on=2024-02-30')).alert).toBe('Filteret kan ikke bruges. Opgjort pr.: skal være en dato, der findes i kalenderen');
     expect((await page('municipality=999')).alert).toMatch(/^Filteret kan ikke bruges\. Kommune: ingen kvalitetsstandard for 999 \(der er en for \d{3}, \d{3}\)$/);
     expect((await page('from=2024-06-01&to=2024-01-01')).alert).toBe('Filteret kan ikke bruges. Fra: må ikke ligge efter til-datoen (2024-01-01)');
+    // a filter given twice (it was a 500 for offer, and for the others an English rule)
+    expect(await page('offer=a&offer=b')).toEqual({ status: 400, type: 'text/html; charset=utf-8', alert: 'Filteret kan ikke bruges. Tilbud: må kun angives én gang', form: true });
+    expect((await page('from=2024-01-01&from=2024-02-01&lang=en')).alert).toBe('The filter cannot be used. From: must be given once');
+    expect((await page('lang=en&lang=da')).alert).toBe('Filteret kan ikke bruges. Sprog: må kun angives én gang');
     // a shared link with a mail program's tracking parameter, or a report parameter the pages do not use
     for (const query of ['utm_source=mail&from=2024-01-01', 'by=week']) expect(await page(query), query).toMatchObject({ status: 200, alert: undefined, form: true });
   });
@@ -139,6 +144,21 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
       server.db = await openDatabase(resolvePaths({ db: server.tmp.db }));
       server.app = buildServer({ db: server.db });
     }
+  });
+});
+
+describe('sel104 serve: the demo notice follows the log', () => {
+  const server = serverOnFreshDb();
+
+  it('a log without simulated events gets the notice once a POST adds some', async () => {
+    const notice = async () => (await server.app.inject({ url: '/dashboards/overblik' })).body.includes('class="demo"');
+    const post = (lines: string[]) => server.app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/x-ndjson' }, payload: `${lines.join('\n')}\n` });
+    const event = (caseId: string, source: string) => JSON.stringify({ ...caseOf('350', caseId).applied('2024-01-02'), source });
+    expect(await notice()).toBe(false);
+    expect((await post([event('e-1', 'case-system')])).json()).toMatchObject({ accepted: 1 });
+    expect(await notice()).toBe(false);
+    expect((await post([event('e-2', 'sim-lejre')])).json()).toMatchObject({ accepted: 1 });
+    expect(await notice()).toBe(true);
   });
 });
 
