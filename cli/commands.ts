@@ -15,7 +15,7 @@ import { Event } from '../schemas/events.ts';
 import { Sel104Error } from '../schemas/errors.ts';
 import { isoDate } from '../schemas/primitives.ts';
 import { redactCpr } from '../schemas/validate.ts';
-import { REPORT_NAMES } from '../reports/catalogue.ts';
+import { OFFER_REPORTS, REPORT_NAMES } from '../reports/catalogue.ts';
 import { FILE_FORMATS, TEXT_FORMATS, renderText, toArrowIpc, type ReportFormat } from '../reports/formats.ts';
 import { checkRequest, exportParquet, runReport } from '../reports/runner.ts';
 import { publicArrowIpc, publicDeclaration, publicReport, publicResult } from '../reports/public.ts';
@@ -206,12 +206,13 @@ export function commands(program: Command): void {
     .option('--on <date>', 'snapshot date for open applications, grants in effect, flags and follow-ups (default: today in Europe/Copenhagen)')
     .option('--as-of <timestamp>', 'count only events recorded at or before this ISO 8601 timestamp with offset')
     .option('--by <period>', 'one row per month, quarter or year')
+    .option('--offer <offerId>', `only this offer's rows (reports with a row per offer: ${OFFER_REPORTS.join(', ')})`)
     .addOption(new Option('--format <format>', 'output format').choices([...TEXT_FORMATS, ...FILE_FORMATS]).default(process.stdout.isTTY ? 'table' : 'json'))
     .option('--out <file>', 'write to this file (required for parquet and arrow)', outputFile('--out'))
     .option('--public', 'the public version of an aggregate report: small counts shown as <5, and the counts and percentages that would give them away as .')
     .option('--threshold <n>', `with --public: counts from 1 to n − 1 are small, shown as <n (default ${DEFAULT_THRESHOLD})`, threshold)
     .action(async (name: string, o: { format: ReportFormat; out?: string; public?: boolean; threshold?: number; [k: string]: unknown }, cmd: Command) => {
-      const params = Object.fromEntries(['municipality', 'from', 'to', 'on', 'asOf', 'by'].filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+      const params = Object.fromEntries(['municipality', 'from', 'to', 'on', 'asOf', 'by', 'offer'].filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
       const opts = { standards: currentStandards() };
       if ((o.format === 'parquet' || o.format === 'arrow') && !o.out) throw new Sel104Error('SEL104_ERR_USAGE', `--format ${o.format} needs --out FILE`);
       if (o.threshold !== undefined && !o.public) throw new Sel104Error('SEL104_ERR_USAGE', '--threshold goes with --public');

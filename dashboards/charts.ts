@@ -336,6 +336,12 @@ const levelAxis = (lang: Lang) => ({ labelAngle: 0, labelExpr: `datum.label === 
  * (CIE76 ΔE about 6 between neighbours; here 13 or more).
  */
 export const CHART_CONFIG = {
+  // No generated ARIA labels on marks and guides: Vega writes them in English with field names and
+  // codes ("municipality: 350; standardVersion: lejre-2021", "X-axis titled …"). A chart is named
+  // by its heading and described by its own words (the spec's description), and its table is the
+  // accessible form of its data.
+  aria: false,
+  mark: { aria: false },
   range: {
     category: ['#4c78a8', '#c4620a', '#d1423f', '#3b8783', '#448a3b', '#937400', '#a0628f', '#c85579', '#9d755d', '#767676'],
     ordinal: { scheme: 'plasma', extent: [0.72, 0] },
@@ -541,6 +547,8 @@ const curve = (lang: Lang, ctx: ChartContext): TopLevelSpec => {
     })))
     .sort((a, b) => a.weeks - b.weeks)
     .map((d, i) => ({ ...d, labelAt: 100 + LABEL_LINE_PCT * i }));
+  // (the labels' layer shares the y axis: its title is the axis' title too, or the axis has none)
+  const share = t('Afgjort inden for (%)', 'Decided within (%)')[lang];
   return {
     $schema: SCHEMA,
     width: 'container',
@@ -551,7 +559,7 @@ const curve = (lang: Lang, ctx: ChartContext): TopLevelSpec => {
         mark: { type: 'line' },
         encoding: {
           x: { field: 'weeks', type: 'quantitative', title: t('Uger fra ansøgning til afgørelse', 'Weeks from application to decision')[lang], scale: { domain: [0, 52], nice: false } },
-          y: { field: 'sharePct', type: 'quantitative', title: t('Afgjort inden for (%)', 'Decided within (%)')[lang], scale: { domain: [0, 100] } },
+          y: { field: 'sharePct', type: 'quantitative', title: share, scale: { domain: [0, 100] } },
           color: { field: 'municipality', type: 'nominal', title: L.municipality[lang] },
           tooltip: [
             { field: 'municipality', type: 'nominal', title: L.municipality[lang] }, { field: 'weeks', type: 'quantitative', title: t('Uger', 'Weeks')[lang] },
@@ -574,7 +582,7 @@ const curve = (lang: Lang, ctx: ChartContext): TopLevelSpec => {
       {
         data: { values: deadlines },
         mark: { type: 'text', align: 'left', dx: 3, dy: -4, baseline: 'bottom' },
-        encoding: { x: { field: 'weeks', type: 'quantitative' }, y: { field: 'labelAt', type: 'quantitative', title: null, scale: { domain: [0, 100] } }, text: { field: 'label', type: 'nominal' } },
+        encoding: { x: { field: 'weeks', type: 'quantitative' }, y: { field: 'labelAt', type: 'quantitative', title: share, scale: { domain: [0, 100] } }, text: { field: 'label', type: 'nominal' } },
       },
     ],
   };
@@ -977,7 +985,8 @@ export const PAGES: readonly Page[] = [
     title: t('Datakvalitet', 'Data quality'),
     charts: [
       {
-        id: 'checks', report: 'data-quality',
+        id: 'checks', report: 'data-quality', drawsIf: { fields: ['count'], nonZero: true },
+        empty: t('Ingen fund i datakvalitetstjekkene i perioden.', 'No findings in the data-quality checks in the period.'),
         title: t('Datakvalitetstjek', 'Data-quality checks'),
         description: t(
           'Hændelser om ukendte sager eller tilbud, bevillinger uden for standardens dage, fremmøde uden for en ydelse, § 104-ydelser ved tilbud, der nu er § 82a, ydelser startet på en sag uden ansøgning og uden borger, og ansøgninger modtaget før standardens første version.',

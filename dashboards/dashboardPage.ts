@@ -3,6 +3,7 @@ import type { Standard } from '../schemas/standard.ts';
 import type { RegisteredOffer } from '../reports/offers.ts';
 import { CHART_CONFIG, PAGES, UNKNOWN_OFFER, descriptionOf, drawnSpec, municipalityWords, offerWords, shortName, versionWords, type Lang, type Page } from './charts.ts';
 import { DEMO_NOTICE_CSS, demoNotice } from './demoNotice.ts';
+import { OFFER_REPORTS } from '../reports/catalogue.ts';
 
 /** A dashboard page: navigation, the filters (kept in the URL), and each chart with its table and CSV link. */
 export interface Filters {
@@ -10,19 +11,21 @@ export interface Filters {
   from?: string;
   to?: string;
   on?: string;
-  /** Applied in the page to rows that have an offerId (the reports span every offer). */
+  /** Passed to the reports with a row per offer (OFFER_REPORTS); the others span every offer. */
   offer?: string;
 }
 
 const UI = {
-  da: { locale: 'da-DK', offer: 'Tilbud', latest: 'Seneste periode', pipeline: 'Pipeline: logposition {log}, projektion {projection}, efterslæb {lag} hændelser', home: 'Overblik over data', municipality: 'Kommune', all: 'Alle', from: 'Fra', to: 'Til', on: 'Opgjort pr.', apply: 'Vis', table: 'Vis som tabel', tableOf: 'Tabel:', problem: 'Filteret kan ikke bruges.', csv: 'Hent CSV', other: 'English', loading: 'Henter …', empty: 'Ingen data for de valgte filtre.', noRule: 'Ingen sådan regel i denne version.', notStated: 'Står ikke i standarden.',
+  da: { locale: 'da-DK', offer: 'Tilbud', latest: 'Seneste periode', pipeline: 'Pipeline: logposition {log}, projektion {projection}, efterslæb {lag} hændelser', home: 'Overblik over data', municipality: 'Kommune', all: 'Alle', from: 'Fra', to: 'Til', on: 'Opgjort pr.', apply: 'Vis', table: 'Vis som tabel', tableOf: 'Tabel:', problem: 'Filteret kan ikke bruges.', csv: 'Hent CSV', other: 'English', loading: 'Henter …', empty: 'Ingen data for de valgte filtre.', notByOffer: 'Tilbudsfilteret gælder ikke dette diagram: det viser alle tilbud.', noRule: 'Ingen sådan regel i denne version.', notStated: 'Står ikke i standarden.',
     tableShown: 'Viser de første {shown} af {n} rækker.', showAll: 'Vis alle',
     embed: { CLICK_TO_VIEW_ACTIONS: 'Gem diagrammet som billede', SVG_ACTION: 'Gem som SVG', PNG_ACTION: 'Gem som PNG' } },
-  en: { locale: 'en-GB', offer: 'Offer', latest: 'Latest period', pipeline: 'Pipeline: log position {log}, projection {projection}, lag {lag} events', home: 'Data overview', municipality: 'Municipality', all: 'All', from: 'From', to: 'To', on: 'As on', apply: 'Show', table: 'Show as a table', tableOf: 'Table:', problem: 'The filter cannot be used.', csv: 'Download CSV', other: 'Dansk', loading: 'Loading …', empty: 'No data for the chosen filters.', noRule: 'No such rule in this version.', notStated: 'Not stated in the standard.',
+  en: { locale: 'en-GB', offer: 'Offer', latest: 'Latest period', pipeline: 'Pipeline: log position {log}, projection {projection}, lag {lag} events', home: 'Data overview', municipality: 'Municipality', all: 'All', from: 'From', to: 'To', on: 'As on', apply: 'Show', table: 'Show as a table', tableOf: 'Table:', problem: 'The filter cannot be used.', csv: 'Download CSV', other: 'Dansk', loading: 'Loading …', empty: 'No data for the chosen filters.', notByOffer: 'The offer filter does not apply to this chart: it shows every offer.', noRule: 'No such rule in this version.', notStated: 'Not stated in the standard.',
     tableShown: 'Showing the first {shown} of {n} rows.', showAll: 'Show all',
     embed: { CLICK_TO_VIEW_ACTIONS: 'Save the chart as an image', SVG_ACTION: 'Save as SVG', PNG_ACTION: 'Save as PNG' } },
 } as const;
 
+
+const byOffer = (report: string): boolean => OFFER_REPORTS.includes(report);
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -45,8 +48,10 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
   // registered name and id, a standard's version with its date
   const named: Record<string, Record<string, string>> = { municipality: municipalityWords(ctx), offerId: offerWords(ctx), standardVersion: versionWords(ctx, lang) };
   const charts = page.charts.map((c) => {
-    const { offer: _offer, ...reportFilters } = filters;
-    const params = { ...c.params, ...reportFilters };
+    // the offer filter goes to the reports with a row per offer (the CSV link too, so that it
+    // holds the rows the page shows); the others are about every offer
+    const { offer, ...reportFilters } = filters;
+    const params = { ...c.params, ...reportFilters, ...(byOffer(c.report) ? { offer } : {}) };
     return {
       id: c.id,
       url: `/api/reports/${c.report}?${query(params)}`,
@@ -64,6 +69,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
       kpiRatio: c.kpiRatio,
       kpiWithout: c.kpiWithout && { field: c.kpiWithout.field, text: c.kpiWithout.text[lang] },
       empty: c.empty?.[lang],
+      ...(byOffer(c.report) && offer ? { offerFiltered: true } : {}),
       drawsIf: c.drawsIf,
       tableOrder: c.tableOrder,
     };
@@ -74,7 +80,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
   const options = [`<option value="">${ui.all}</option>`, ...[...standards.values()].map((s) =>
     `<option value="${s.municipality}"${filters.municipality === s.municipality ? ' selected' : ''}>${esc(s.municipality)} ${esc(shortName(s))}</option>`)].join('');
   // A page without a chart by offer has no offer filter; one chosen elsewhere stays in its links.
-  const hasOffers = page.charts.some((c) => c.columns.some((x) => x.field === 'offerId'));
+  const hasOffers = page.charts.some((c) => byOffer(c.report));
   // the offer filter: the offers of the chosen municipality (else all, by municipality), by name;
   // an offer in the URL that the log does not know is kept as its id
   const offerOption = (id: string, name: string) => `<option value="${esc(id)}"${filters.offer === id ? ' selected' : ''}>${esc(name)}</option>`;
@@ -96,7 +102,8 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
   const sections = problem ? '' : page.charts.map((c) => `
     <section class="chart" aria-labelledby="${c.id}-title">
       <h2 id="${c.id}-title">${esc(c.title[lang])}</h2>
-      <p id="${c.id}-desc" class="desc">${esc(descriptionOf(c, lang, ctx))}</p>
+      <p id="${c.id}-desc" class="desc">${esc(descriptionOf(c, lang, ctx))}</p>${filters.offer && hasOffers && !byOffer(c.report) ? `
+      <p class="note">${esc(ui.notByOffer)}</p>` : ''}
       ${c.kpi ? `<p class="kpi" id="${c.id}-kpi" aria-live="polite"></p>` : ''}
       <figure role="group" aria-labelledby="${c.id}-title" aria-describedby="${c.id}-desc"><div id="${c.id}" class="vis">${ui.loading}</div></figure>
       <details${c.tableOpen ? ' open' : ''}><summary>${ui.table}</summary><div class="scroll" tabindex="0" role="region" aria-label="${esc(`${ui.tableOf} ${c.title[lang]}`)}"><table id="${c.id}-table"></table></div></details>
@@ -115,7 +122,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
     nav a { margin-right: .8rem; white-space: nowrap; } nav a[aria-current] { font-weight: bold; }
     form { margin: 1rem 0; display: flex; gap: .8rem; flex-wrap: wrap; align-items: end; }
     .kpi { font-size: 1.6rem; font-weight: 600; margin: .3rem 0; } .kpi small { font-size: .8rem; font-weight: normal; color: #555; }
-    .chart { margin: 1.5rem 0; } .chart figure { margin: .5rem 0; } .vis { width: 100%; min-height: 240px; overflow-x: auto; } .vis[data-rendered] { min-height: 8rem; } .vis.empty { min-height: 0; color: #555; font-style: italic; } .desc { color: #444; margin: .2rem 0; }
+    .chart { margin: 1.5rem 0; } .chart figure { margin: .5rem 0; } .vis { width: 100%; min-height: 240px; overflow-x: auto; } .vis[data-rendered] { min-height: 8rem; } .vis.empty { min-height: 0; color: #555; font-style: italic; } .desc { color: #444; margin: .2rem 0; } .note { margin: .2rem 0; padding-left: .5rem; border-left: 3px solid #937400; }
     ${DEMO_NOTICE_CSS}
     .problem { border-left: 4px solid #b3261e; background: #fdecea; padding: .5rem .8rem; }
     table { border-collapse: collapse; font-size: .9rem; } .scroll { overflow-x: auto; } td, th { padding: .2rem .5rem; border-bottom: 1px solid #ddd; } td.num { text-align: right; }
@@ -133,7 +140,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
       <a href="${otherLang}" lang="${lang === 'da' ? 'en' : 'da'}">${ui.other}</a>
     </nav>
     <h1>${esc(page.title[lang])}</h1>
-    <form method="get" action="/dashboards/${page.id}">
+    <form method="get" action="/dashboards/${page.id}" autocomplete="off">
       <label>${ui.municipality} <select name="municipality">${options}</select></label>
       <label>${ui.from} <input type="date" name="from" value="${esc(filters.from ?? '')}"></label>
       <label>${ui.to} <input type="date" name="to" value="${esc(filters.to ?? '')}"></label>
@@ -147,7 +154,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
   <main>
     ${alert}${page.id === 'datakvalitet' && !problem ? `<p id="pipeline" data-template="${esc(ui.pipeline)}"></p>` : ''}${sections}
   </main>
-  <script type="application/json" id="sel104-charts">${JSON.stringify({ locale: ui.locale, latest: ui.latest, empty: ui.empty, noRule: ui.noRule, notStated: ui.notStated, tableShown: ui.tableShown, showAll: ui.showAll, embed: ui.embed, offer: filters.offer ?? null, municipalities, charts: problem ? [] : charts }).replace(/</g, '\\u003c')}</script>
+  <script type="application/json" id="sel104-charts">${JSON.stringify({ locale: ui.locale, latest: ui.latest, empty: ui.empty, noRule: ui.noRule, notStated: ui.notStated, tableShown: ui.tableShown, showAll: ui.showAll, embed: ui.embed, municipalities, charts: problem ? [] : charts }).replace(/</g, '\\u003c')}</script>
 </body>
 </html>
 `;

@@ -13,7 +13,7 @@ import { holdsSimulatedEvents } from '../producers/embeddedLog.ts';
 import { catchUp } from '../consumers/projector.ts';
 import { ERRORS, Sel104Error, toSel104Error } from '../schemas/errors.ts';
 import { loadStandards, type Standard } from '../schemas/standard.ts';
-import { REPORT_NAMES, REPORTS } from '../reports/catalogue.ts';
+import { OFFER_REPORTS, REPORT_NAMES, REPORTS } from '../reports/catalogue.ts';
 import { ReportParams, todayInCopenhagen } from '../reports/params.ts';
 import { renderText, toArrowIpc } from '../reports/formats.ts';
 import { checkRequest, runReport, type ReportResult } from '../reports/runner.ts';
@@ -299,7 +299,8 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
       const f = Object.fromEntries(Object.entries({ municipality, from, to, on: onDate }).filter(([, v]) => v !== undefined && v !== '')) as Filters;
       try {
         if (repeated) throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `${repeated}: must be given once`);
-        checkRequest('volume', f, { standards });
+        // (checked as the parameters of a report with a row per offer, which takes them all)
+        checkRequest(OFFER_REPORTS[0]!, { ...f, ...(offer ? { offer } : {}) }, { standards });
       } catch (err) {
         // a filter the reports cannot take: the page in the user's language with the filter
         // form to mend it, and no chart

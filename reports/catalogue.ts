@@ -83,6 +83,8 @@ export const REPORTS: readonly ReportDef[] = Object.freeze([
 ]);
 
 export const REPORT_NAMES = REPORTS.map((r) => r.name);
+/** The reports with a row per offer, which the `offer` parameter narrows to one offer's rows. */
+export const OFFER_REPORTS = REPORTS.filter((r) => 'offerId' in r.columns).map((r) => r.name);
 
 export function findReport(name: string): ReportDef | undefined {
   return REPORTS.find((r) => r.name === name);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { isoDate, municipalityCode, timestampWithOffset } from '../schemas/primitives.ts';
+import { id, isoDate, municipalityCode, timestampWithOffset } from '../schemas/primitives.ts';
 
 /**
- * A report's parameters (contract §3), validated once with zod for the CLI and the API alike.
+ * A report's parameters (contract §3, and `offer`), validated once with zod for the CLI and the API alike.
  * `from`/`to` are inclusive and apply to each metric's anchor date; `on` is the snapshot date;
  * `asOf` keeps only events recorded at or before it.
  */
@@ -14,6 +14,9 @@ export const ReportParams = z
     on: isoDate.optional(),
     asOf: timestampWithOffset.optional(),
     by: z.enum(['month', 'quarter', 'year'], { error: 'must be month, quarter or year' }).optional(),
+    // one offer's rows, in a report with one row per offer (an extension of contract §3: the
+    // dashboards' offer filter, so that a CSV download holds the rows the page shows)
+    offer: id.optional(),
   })
   .superRefine((p, ctx) => {
     if (p.from && p.to && p.from > p.to) ctx.addIssue({ code: 'custom', path: ['from'], message: `must not be after to (${p.to})` });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Sel104Error } from '../schemas/errors.ts';
 import type { Standard } from '../schemas/standard.ts';
-import { REPORT_NAMES, findReport, type ColumnKind, type ReportDef } from './catalogue.ts';
+import { OFFER_REPORTS, REPORT_NAMES, findReport, type ColumnKind, type ReportDef } from './catalogue.ts';
 import { ReportParams, todayInCopenhagen } from './params.ts';
 import { standardEvidence } from './evidence.ts';
 import { SERVICE_SPELLS_TABLE } from '../consumers/projection/serviceSpells.ts';
@@ -52,6 +52,9 @@ export function checkRequest(name: string, raw: unknown, { standards, now }: Run
     throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `${field}: ${issue.message}`);
   }
   const params = { ...parsed.data, on: parsed.data.on ?? todayInCopenhagen(now) };
+  if (params.offer !== undefined && !('offerId' in def.columns)) {
+    throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `offer: ${def.name} has no row per offer; offer narrows ${OFFER_REPORTS.join(', ')}`);
+  }
   if (params.municipality && !standards.has(params.municipality)) {
     throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `municipality: no quality standard for ${params.municipality} (have ${[...standards.keys()].join(', ')})`);
   }
@@ -138,7 +141,7 @@ export async function runReport(conn: DuckDBConnection, name: string, raw: unkno
   await setParameters(conn, params, opts.summaries);
   const reader = await conn.runAndReadAll(reportSql(def.name));
   const kinds = Object.entries(def.columns);
-  const rows = reader.getRowObjectsJson().map((r) => {
+  const rows = reader.getRowObjectsJson().filter((r) => params.offer === undefined || r.offerId === params.offer).map((r) => {
     const row: Row = params.by ? { period: String(r.period) } : {};
     for (const [col, kind] of kinds) row[col] = coerce(kind, r[col]);
     return row;
@@ -176,7 +179,8 @@ export async function exportParquet(conn: DuckDBConnection, name: string, raw: u
   // The report's SQL ends in ORDER BY; with insertion order preserved the projection keeps it.
   await conn.run(`SET preserve_insertion_order = true`);
   try {
-    const reader = await conn.runAndReadAll(`COPY (SELECT ${cols} FROM (${reportSql(def.name).trim().replace(/;$/, '')})) TO '${file.replaceAll("'", "''")}' (FORMAT parquet)`);
+    const offer = params.offer === undefined ? '' : ` WHERE "offerId" = '${params.offer.replaceAll("'", "''")}'`;
+    const reader = await conn.runAndReadAll(`COPY (SELECT ${cols} FROM (${reportSql(def.name).trim().replace(/;$/, '')})${offer}) TO '${file.replaceAll("'", "''")}' (FORMAT parquet)`);
     return Number(reader.getRowsJS()[0]?.[0] ?? 0);
   } finally {
     await conn.run(`SET preserve_insertion_order = false`);

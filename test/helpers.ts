@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { openDatabase, queryRows, resolvePaths, type Database } from '../consumers/database.ts';
-import { PROJECTION_TABLES } from '../consumers/projector.ts';
+import { PROJECTION_TABLES, ensureProjectionSchema } from '../consumers/projector.ts';
 import { SERVICE_SPELLS_TABLE } from '../consumers/projection/serviceSpells.ts';
 import { SUMMARY_TABLES, consolidated } from '../consumers/projection/summaries.ts';
 import { buildServer, type ServerOptions } from '../dashboards/server.ts';
@@ -30,6 +30,8 @@ export function serverOnFreshDb(options: Omit<ServerOptions, 'db'> = {}, given?:
   beforeAll(async () => {
     given?.(tmp.db);
     server.db = await openDatabase(resolvePaths({ db: tmp.db }));
+    // (as `sel104 serve` does before it serves)
+    await ensureProjectionSchema(server.db.conn);
     server.app = buildServer({ ...options, db: server.db });
     await server.app.ready();
   });

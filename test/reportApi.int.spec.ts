@@ -114,6 +114,30 @@ describe('report API', () => {
     }
   });
 
+  it('offer narrows a report with a row per offer to that offer\'s rows, in every format; for another report it is a bad parameter', async () => {
+    // c-1's grant: offer o-1, 3 days a week, in effect on 2024-06-30
+    const url = '/api/reports/days-per-week-by-offer?municipality=350&on=2024-06-30';
+    const grants = (rows: { offerId: string; daysPerWeek: number; grants: number }[]) => rows.filter((r) => r.grants > 0).map((r) => [r.offerId, r.daysPerWeek, r.grants]);
+    expect(grants((await app.inject({ url })).json())).toEqual([['o-1', 3, 1]]);
+    const o1 = (await app.inject({ url: `${url}&offer=o-1` })).json();
+    expect(o1.length).toBeGreaterThan(0);
+    expect(new Set(o1.map((r: { offerId: string }) => r.offerId))).toEqual(new Set(['o-1']));
+    expect(grants(o1)).toEqual([['o-1', 3, 1]]);
+    expect((await app.inject({ url: `${url}&offer=o-2` })).json()).toEqual([]);
+    const csv = await app.inject({ url: `${url}&offer=o-2&format=csv` });
+    expect(csv.body.trimEnd().split('\n')).toEqual(['municipality,offerId,daysPerWeek,grants']);
+    const arrow = await app.inject({ url: `${url}&offer=o-1&format=arrow` });
+    expect(tableFromIPC(arrow.rawPayload).toArray().map((r) => r.toJSON().offerId)).toEqual(o1.map((r: { offerId: string }) => r.offerId));
+    for (const [q, detail] of [
+      ['/api/reports/volume?offer=o-1', 'offer: volume has no row per offer; offer narrows days-per-week-by-offer, days-per-week-by-offer-level, absence, absence-flags, migrations-82a'],
+      [`${url}&offer=`, 'offer: must not be empty'],
+    ]) {
+      const res = await app.inject({ url: q });
+      expect(res.statusCode, q).toBe(400);
+      expect(res.json(), q).toMatchObject({ code: 'SEL104_ERR_BAD_PARAMETER', detail });
+    }
+  });
+
   it('a URL that cannot be decoded is 400 problem+json; a vendor file that is not there is 404 (even the names of Object\'s own)', async () => {
     for (const url of ['/api/reports/%zz', '/dashboards/%']) {
       const res = await app.inject({ url });
@@ -134,7 +158,7 @@ describe('report API', () => {
     expect(spec.openapi).toMatch(/^3\./);
     const report = spec.paths['/api/reports/{name}'].get;
     expect(report.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`).sort()).toEqual(
-      ['path:name', 'query:asOf', 'query:by', 'query:format', 'query:from', 'query:municipality', 'query:on', 'query:to'],
+      ['path:name', 'query:asOf', 'query:by', 'query:format', 'query:from', 'query:municipality', 'query:offer', 'query:on', 'query:to'],
     );
     expect(spec.paths['/api/events'].post).toBeDefined();
     const ui = await app.inject({ url: '/docs/' });

@@ -90,7 +90,7 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
     const page = async (query: string) => {
       const res = await server.app.inject({ method: 'GET', url: `/dashboards/overblik?${query}` });
       const alert = /<p role="alert" class="problem">([^<]*)<\/p>/.exec(res.body)?.[1]?.replace(/&#39;/g, "'");
-      return { status: res.statusCode, type: String(res.headers['content-type']), alert, form: res.body.includes('<form method="get" action="/dashboards/overblik">') };
+      return { status: res.statusCode, type: String(res.headers['content-type']), alert, form: res.body.includes('<form method="get" action="/dashboards/overblik" autocomplete="off">') };
     };
     expect(await page('from=garbage')).toEqual({ status: 400, type: 'text/html; charset=utf-8', alert: 'Filteret kan ikke bruges. Fra: skal være en dato på formen ÅÅÅÅ-MM-DD', form: true });
     expect((await page('from=garbage&lang=en')).alert).toBe('The filter cannot be used. From: must be a date in the format YYYY-MM-DD');
@@ -151,7 +151,11 @@ describe('sel104 serve: the demo notice follows the log', () => {
   const server = serverOnFreshDb();
 
   it('a log without simulated events gets the notice once a POST adds some', async () => {
-    const notice = async () => (await server.app.inject({ url: '/dashboards/overblik' })).body.includes('class="demo"');
+    const notice = async () => {
+      const res = await server.app.inject({ url: '/dashboards/overblik' });
+      expect(res.statusCode).toBe(200);
+      return res.body.includes('class="demo"');
+    };
     const post = (lines: string[]) => server.app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/x-ndjson' }, payload: `${lines.join('\n')}\n` });
     const event = (caseId: string, source: string) => JSON.stringify({ ...caseOf('350', caseId).applied('2024-01-02'), source });
     expect(await notice()).toBe(false);

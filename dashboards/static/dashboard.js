@@ -8,13 +8,15 @@
   const NARROW_LABEL = 110; // px: the longest axis label there
   const numbers = new Intl.NumberFormat(config.locale, { maximumFractionDigits: 1 });
   const percent = new Intl.NumberFormat(config.locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  const formatLocale = danish ? { decimal: ',', thousands: '.', grouping: [3], currency: ['', ' kr.'] } : undefined;
+  // (Danish writes a space before the percent sign, 11,1 %, kept on the number's line)
+  const formatLocale = danish ? { decimal: ',', thousands: '.', grouping: [3], currency: ['', ' kr.'], percent: '\u00a0%' } : undefined;
   const timeFormatLocale = danish
     ? {
         dateTime: '%A den %d %B %Y %X', date: '%d.%m.%Y', time: '%H:%M:%S', periods: ['AM', 'PM'],
         days: ['søndag', 'mandag', 'tirsdag', 'onsdag', 'torsdag', 'fredag', 'lørdag'], shortDays: ['søn', 'man', 'tir', 'ons', 'tor', 'fre', 'lør'],
         months: ['januar', 'februar', 'marts', 'april', 'maj', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'december'],
-        shortMonths: ['jan', 'feb', 'mar', 'apr', 'maj', 'jun', 'jul', 'aug', 'sep', 'okt', 'nov', 'dec'],
+        // (Danish abbreviations take a full stop: 1. aug. 2023)
+        shortMonths: ['jan.', 'feb.', 'mar.', 'apr.', 'maj', 'jun.', 'jul.', 'aug.', 'sep.', 'okt.', 'nov.', 'dec.'],
       }
     : undefined;
   // a date as the page's language writes it: 05.03.2024 (da), 05/03/2024 (en-GB); the CSV keeps ISO dates
@@ -38,6 +40,12 @@
       return (label ? label[1] + ' ' : '') + quotes.join(' … ');
     }).filter(Boolean);
     return clauses.length > 0 ? clauses.join(' … ') : config.notStated;
+  }
+  // On an English page the wording with its notes; where the version has no such rule, or nothing
+  // in the standard states it, the same words as the Danish page.
+  function noted(row, wording) {
+    if (row.value === null || row.value === undefined) return config.noRule;
+    return wording ? String(wording) : config.notStated;
   }
   // On a narrow screen (a phone) a legend beside the plot, or long labels on its left (offer names,
   // rules), would leave the plot a sliver: the legend goes below, and labels are cut short (…) at
@@ -69,7 +77,7 @@
     const body = (all ? rows : rows.slice(0, TABLE_ROWS)).map((r) => '<tr>' + columns.map((c) => {
       const numeric = typeof r[c.field] === 'number';
       const td = document.createElement('td');
-      td.textContent = c.quotes && danish ? quoted(r, r[c.field])
+      td.textContent = c.quotes ? (danish ? quoted(r, r[c.field]) : noted(r, r[c.field]))
         : c.words && c.words[r[c.field]] ? c.words[r[c.field]]
         // a code without words that the column names anyway (an offer never registered)
         : c.unknown && r[c.field] != null ? c.unknown.replace('{code}', r[c.field]) : cell(c.field, r[c.field]);
@@ -108,7 +116,7 @@
       const name = config.municipalities[code] ? config.municipalities[code] + ' (' + code + ')' : code;
       // (a municipality without the rule, such as a deadline, says so rather than "–")
       const without = value === null && chart.kpiWithout && rs.every((r) => r[chart.kpiWithout.field] == null);
-      span.textContent = (i > 0 ? ' · ' : '') + name + ': ' + (without ? chart.kpiWithout.text : cell(chart.kpi, value) + (value !== null && /Pct$/.test(chart.kpi) ? (danish ? ' %' : '%') : ''));
+      span.textContent = (i > 0 ? ' · ' : '') + name + ': ' + (without ? chart.kpiWithout.text : cell(chart.kpi, value) + (value !== null && /Pct$/.test(chart.kpi) ? (danish ? '\u00a0%' : '%') : ''));
       tile.appendChild(span);
     });
     const small = document.createElement('small');
@@ -156,8 +164,8 @@
           if (found) r[c.field] = r[c.field].replace(found[0], found[1]);
         }
       }
-      // The offer filter narrows rows that name an offer; the others are about every offer.
-      const rows = config.offer ? all.filter((r) => !('offerId' in r) || r.offerId === config.offer) : all;
+      // (the reports with a row per offer were asked for the chosen offer's rows; the others are about every offer)
+      const rows = all;
       if (chart.kpi) showKpi(chart, rows);
       // (a stable sort: the report's order within each code)
       const rank = (r) => { const i = chart.tableOrder.codes.indexOf(r[chart.tableOrder.field]); return i < 0 ? chart.tableOrder.codes.length : i; };
@@ -169,7 +177,7 @@
       if (drawn(rows).length === 0) {
         // an empty frame with axes would look like a chart that failed to draw; the chart's own
         // words say why the report has nothing to draw, unless it was the offer filter
-        target.textContent = (drawn(all).length === 0 && chart.empty) || config.empty;
+        target.textContent = (!chart.offerFiltered && chart.empty) || config.empty;
         target.dataset.rendered = '0';
         target.classList.add('empty');
         return;
@@ -190,6 +198,12 @@
       target.dataset.error = 'true';
     }
   }
+  // Back to a page (from the browser's cache, or with the form as the user left it): the filter
+  // form shows the filters of the address, which are the ones the charts were drawn with.
+  window.addEventListener('pageshow', () => {
+    const form = document.querySelector('form');
+    if (form) form.reset();
+  });
   window.addEventListener('DOMContentLoaded', () => {
     Promise.all([pipeline(), ...config.charts.map(draw)]).then(() => { document.body.dataset.ready = 'true'; });
   });
