@@ -385,6 +385,21 @@ describe('publicReport (small-number suppression of the aggregate reports)', () 
       expect(JSON.parse(cli(['report', 'volume', '--format', 'json', ...year], { db: tmp.db }).stdout)[0].rejected).toBe(2);
     });
 
+    it('--offer keeps one offer\'s rows of a report with a row per offer, in JSON and Parquet; for another report it is one line, exit 2', async () => {
+      // every grant of the scenario is at o-1 (the scenario's default offer): 8 in effect on the snapshot date
+      const rows = (offer: string) => JSON.parse(cli(['report', 'days-per-week-by-offer', '--offer', offer, '--format', 'json', ...year], { db: tmp.db }).stdout) as { offerId: string; grants: number }[];
+      const o1 = rows('o-1');
+      expect(new Set(o1.map((r) => r.offerId))).toEqual(new Set(['o-1']));
+      expect(o1.reduce((n, r) => n + r.grants, 0)).toBe(8);
+      expect(rows('o-2')).toEqual([]);
+      const file = join(tmp.dir, 'o2.parquet');
+      const parquet = cli(['report', 'days-per-week-by-offer', '--offer', 'o-2', '--format', 'parquet', '--out', file, ...year], { db: tmp.db });
+      expect(parquet.stderr).toBe(`wrote 0 rows to ${file}\n`);
+      const other = cli(['report', 'volume', '--offer', 'o-1', '--format', 'json', ...year], { db: tmp.db });
+      expect(other.status).toBe(2);
+      expect(other.stderr).toMatch(/^sel104: offer: volume has no row per offer; offer narrows days-per-week-by-offer, .*\[SEL104_ERR_BAD_PARAMETER\]\n$/);
+    });
+
     it('refuses a case-level report, parquet and a bad threshold in one line, exit 2', () => {
       for (const [args, message] of [
         [['open-applications', '--public'], /^sel104: report "open-applications" lists cases .*\[SEL104_ERR_NOT_PUBLIC\]$/],
