@@ -229,14 +229,15 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
       expect(await da.page.locator('select[name=municipality]').inputValue()).toBe('265');
       // Every period row of 2023 for Roskilde only, and percentages with a decimal comma.
       const periods = await da.page.locator('#applications-table tbody tr td:first-child').allTextContents();
-      expect(periods).toEqual(['2023-Q1', '2023-Q2', '2023-Q3', '2023-Q4']);
+      // (quarters as Danish statistics writes them; the CSV keeps the report's 2023-Q1)
+      expect(periods).toEqual(['2023K1', '2023K2', '2023K3', '2023K4']);
       const pct = await da.page.locator('#reversal-table tbody td:last-child').allTextContents();
       for (const v of pct) expect(v).toMatch(/^(\d+,\d|–)$/);
       // The KPI tile shows the latest period's value, in the table's last row.
       const kpi = await da.page.locator('#applications-kpi').textContent();
       const lastApplications = await da.page.locator('#applications-table tbody tr:last-child td:nth-child(3)').textContent();
       expect(kpi).toContain(`Roskilde (265): ${lastApplications}`);
-      expect(kpi).toContain('2023-Q4');
+      expect(kpi).toContain('(Seneste periode: 2023K4)');
       const lastDecisions = await da.page.locator('#decisions-table tbody tr:last-child td:nth-child(3)').textContent();
       expect(await da.page.locator('#decisions-kpi').textContent()).toContain(`Roskilde (265): ${lastDecisions}`);
       // Roskilde's standard has no deadline (standards/265.json): the tile says so, the chart says
@@ -250,6 +251,7 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
       const csv = await da.page.locator('section[aria-labelledby="applications-title"] a.csv').getAttribute('href');
       expect(csv).toContain('municipality=265');
       expect(csv).toContain('format=csv');
+      expect((await (await fetch(new URL(csv!, base))).text()).split('\n')[1]).toMatch(/^2023-Q1,265,/);
     } finally {
       await da.page.close();
     }
@@ -437,6 +439,17 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
         await page.close();
       }
     }
+    // a panel per municipality: under each other, both in the box (the second was out of sight)
+    const levels = await open('/dashboards/bevillinger?on=2024-12-31', phone);
+    try {
+      const fit = await levels.page.locator('#days-by-level').evaluate((box) => ({ box: box.clientWidth, svg: box.querySelector('svg.marks')!.getBoundingClientRect().width }));
+      expect(fit.svg).toBeLessThanOrEqual(fit.box);
+      const headers = await levels.page.locator('#days-by-level svg text').allTextContents();
+      expect(headers).toEqual(expect.arrayContaining(['Roskilde (265)', 'Lejre (350)']));
+      expect(levels.errors).toEqual([]);
+    } finally {
+      await levels.page.close();
+    }
     const { page, errors } = await open('/dashboards/klager?on=2024-12-31&from=2022-01-01&to=2024-12-31', phone);
     try {
       const steps = await page.locator('#funnel svg.marks').evaluate((svg) => {
@@ -475,7 +488,7 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
         .toEqual(['350', '2024-01-01', '2024-12-31', '2024-12-31']);
       // the charts and tables are drawn again from the filtered reports
       expect(new Set(await column('applications', 2))).toEqual(new Set(['Lejre (350)']));
-      expect(await column('applications', 1)).toEqual(['2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4']);
+      expect(await column('applications', 1)).toEqual(['2024K1', '2024K2', '2024K3', '2024K4']);
       expect(await legend('applications')).toEqual(['Lejre (350)']);
       expect(await page.locator('#applications').getAttribute('data-rendered')).toBe('4');
       // Lejre's deadline compliance in the tile: the last quarter's decisions within the deadline
@@ -484,12 +497,12 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
       const decided = (await column('compliance', 4)).map(Number);
       const within = (await column('compliance', 5)).map(Number);
       const pcts = await column('compliance', 6);
-      const last = periods.map((p, i) => ({ p, i })).filter(({ p, i }) => p === '2024-Q4' && pcts[i] !== '–').map(({ i }) => i);
+      const last = periods.map((p, i) => ({ p, i })).filter(({ p, i }) => p === '2024K4' && pcts[i] !== '–').map(({ i }) => i);
       const n = last.reduce((s, i) => s + within[i]!, 0);
       const d = last.reduce((s, i) => s + decided[i]!, 0);
       const tile = await page.locator('#compliance-kpi').textContent();
       expect(tile).toContain(d === 0 ? 'Lejre (350): –' : `Lejre (350): ${(Math.round((1000 * n) / d) / 10).toFixed(1).replace('.', ',')}\u00a0%`);
-      expect(tile).toContain('2024-Q4');
+      expect(tile).toContain('2024K4');
       // Back: the form shows the filters the charts are drawn with (it kept the ones left behind)
       await page.goBack();
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });

@@ -130,6 +130,19 @@ describe('dashboard charts', () => {
     }
   });
 
+  it('no chart makes Vega-Lite warn, but for the "fit-y" it drops from a chart as wide as its box with a row per offer', () => {
+    // (Vega-Lite warns so for any width "container" with a step height, even with autosize fit-x)
+    const stepHeight = new Set(['absence', 'migration']);
+    for (const { chart } of charts) {
+      for (const lang of ['da', 'en'] as const) {
+        const warnings: unknown[] = [];
+        const logger = { level: () => logger, error: () => logger, info: () => logger, debug: () => logger, warn: (...m: unknown[]) => { warnings.push(m.join(' ')); return logger; } };
+        compile({ ...drawnSpec(chart, lang, { standards }), datasets: { rows: [] }, config: CHART_CONFIG } as never, { logger } as never);
+        expect(warnings, `${chart.id} ${lang}`).toEqual(stepHeight.has(chart.id) ? ['Dropping "fit-y" because spec has discrete height.'] : []);
+      }
+    }
+  });
+
   it('the data-quality chart names each check in words, with whole-number ticks', async () => {
     // the seven checks of domain.md metric 10, two findings at most: the axis must not tick at 0,5
     const checks = ['unknown_case', 'unknown_offer', 'grant_days_outside_standard', 'attendance_outside_service',

@@ -6,6 +6,7 @@
   const danish = config.locale === 'da-DK';
   const NARROW = 600; // px: a chart box narrower than this puts its legend under the plot
   const NARROW_LABEL = 110; // px: the longest axis label there
+  const NARROW_FRAME = 80; // px: a panel's y axis and padding there
   const numbers = new Intl.NumberFormat(config.locale, { maximumFractionDigits: 1 });
   const percent = new Intl.NumberFormat(config.locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   // (Danish writes a space before the percent sign, 11,1 %, kept on the number's line)
@@ -51,7 +52,14 @@
   // rules), would leave the plot a sliver: the legend goes below, and labels are cut short (…) at
   // NARROW_LABEL px; the table and the tooltips keep them whole. Words under the plot (the
   // funnel's steps) stand on end, side by side, instead of upright a word a line.
-  function narrow(spec) {
+  function narrow(spec, boxWidth) {
+    // panels side by side (days by VUM level, a panel per municipality) go under each other, as
+    // wide as the box allows: the second panel was out of sight, with nothing to say it was there
+    if (spec.encoding && spec.encoding.column) {
+      spec.encoding = Object.assign({}, spec.encoding, { facet: Object.assign({}, spec.encoding.column, { columns: 1 }) });
+      delete spec.encoding.column;
+      if (typeof spec.width === 'number') spec.width = Math.max(160, Math.min(spec.width, boxWidth - NARROW_FRAME));
+    }
     const walk = (node) => {
       if (Array.isArray(node)) { node.forEach(walk); return; }
       if (node === null || typeof node !== 'object') return;
@@ -164,6 +172,8 @@
           if (found) r[c.field] = r[c.field].replace(found[0], found[1]);
         }
       }
+      // quarters as Danish statistics writes them, 2025K1 (in the same order; the CSV keeps 2025-Q1)
+      if (danish) for (const r of all) if (typeof r.period === 'string') r.period = r.period.replace(/^(\d{4})-Q([1-4])$/, '$1K$2');
       // (the reports with a row per offer were asked for the chosen offer's rows; the others are about every offer)
       const rows = all;
       if (chart.kpi) showKpi(chart, rows);
@@ -184,7 +194,7 @@
       }
       // Every layer names its data `rows`; datasets fills that name once for the whole spec.
       const spec = Object.assign({}, chart.spec, { datasets: { rows: rows } });
-      if (target.clientWidth < NARROW) narrow(spec);
+      if (target.clientWidth < NARROW) narrow(spec, target.clientWidth);
       await vegaEmbed(target, spec, {
         renderer: 'svg',
         actions: { export: true, source: false, compiled: false, editor: false },
