@@ -1015,7 +1015,7 @@ export const PAGES: readonly Page[] = [
         id: 'dead-letters', report: 'dead-letters',
         title: t('Afviste linjer efter årsag', 'Rejected lines by reason'),
         empty: t('Ingen afviste linjer modtaget i perioden.', 'No rejected lines received in the period.'),
-        description: t('Linjer i dead-letter-lageret efter felt og regel.', 'Lines in the dead-letter store by field and rule.'),
+        description: t('Afviste linjer, gemt med deres årsag, efter felt og regel.', 'Lines in the dead-letter store by field and rule.'),
         columns: [col('path', 'Felt', 'Field'), { ...col('rule', 'Regel', 'Rule'), danish: DANISH_RULES }, col('lines', 'Linjer', 'Lines')],
         spec: (lang) => ({
           $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 200, mark: { type: 'bar', stroke: 'white', strokeWidth: 1 },

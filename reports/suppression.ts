@@ -55,6 +55,13 @@ export interface CountSystem {
   /** Every count of the report. The order is the tie-break between equally good complements. */
   readonly values: ReadonlyMap<CellId, number>;
   readonly constraints: readonly Constraint[];
+  /**
+   * Counts never printed, of which a reader knows only that they are counts (≥ 0) in their sums:
+   * the slack of a relation that is an inequality to the reader (the year's decisions are its
+   * first decisions and some later ones, so at least the first). Withheld from the start; they
+   * need protecting themselves only when small.
+   */
+  readonly unpublished?: ReadonlySet<CellId>;
 }
 
 export interface SuppressOptions {
@@ -98,7 +105,10 @@ export function suppress(system: CountSystem, { threshold = DEFAULT_THRESHOLD }:
   const linesOf = ids.map((): number[] => []);
   lines.forEach((line, l) => line.forEach((i) => linesOf[i]!.push(l)));
   const primary = value.map((v) => v >= 1 && v < threshold);
-  const withheld = [...primary];
+  const unpublished = ids.map((id) => system.unpublished?.has(id) ?? false);
+  const withheld = primary.map((p, i) => p || unpublished[i]!);
+  // (an unpublished count that is not small may be worked out: it is no secret in itself)
+  const needsCover = (i: number) => !hopeless.has(i) && (primary[i] || !unpublished[i]);
   // Cells no choice can protect are left out of the audit, and are no use as complements.
   const hopeless = primary.includes(true) ? exposedCells(lines, value, ids.map(() => true), primary, threshold) : new Set<number>();
 
@@ -116,11 +126,11 @@ export function suppress(system: CountSystem, { threshold = DEFAULT_THRESHOLD }:
     let next: number | undefined;
     const lone = lines.findIndex((line) => {
       const inLine = line.filter((i) => withheld[i]);
-      return inLine.length === 1 && !hopeless.has(inLine[0]!);
+      return inLine.length === 1 && needsCover(inLine[0]!);
     });
     if (lone >= 0) next = best(publishedIn(lines[lone]!), lone);
     else {
-      const failing = [...exposedCells(lines, value, withheld, primary, threshold)].filter((i) => !hopeless.has(i));
+      const failing = [...exposedCells(lines, value, withheld, primary, threshold)].filter(needsCover);
       if (failing.length === 0) break;
       const exposed = Math.min(...failing);
       const around = firstBy(
@@ -136,7 +146,7 @@ export function suppress(system: CountSystem, { threshold = DEFAULT_THRESHOLD }:
     threshold,
     primary: new Set(ids.filter((_, i) => primary[i])),
     suppressed: new Set(ids.filter((_, i) => withheld[i])),
-    exposed: new Set(ids.filter((_, i) => withheld[i] && hopeless.has(i))),
+    exposed: new Set(ids.filter((_, i) => withheld[i] && hopeless.has(i) && (primary[i] || !unpublished[i]))),
   };
 }
 
@@ -207,7 +217,7 @@ export function combineSystems(...systems: readonly CountSystem[]): CountSystem 
       values.set(id, v);
     }
   }
-  return { values, constraints: systems.flatMap((s) => s.constraints) };
+  return { values, constraints: systems.flatMap((s) => s.constraints), unpublished: new Set(systems.flatMap((s) => [...(s.unpublished ?? [])])) };
 }
 
 /** The display grid of one table in a system, margins last: rows × cols cells plus a total row and column. */
@@ -367,10 +377,11 @@ function firstBy<T>(candidates: readonly T[], key: (c: T) => number[]): T | unde
   return best;
 }
 
-function checkSystem({ values, constraints }: CountSystem, threshold: number): void {
+function checkSystem({ values, constraints, unpublished }: CountSystem, threshold: number): void {
   const fail = (message: string): never => {
     throw new Sel104Error('SEL104_ERR_INTERNAL', `suppression: ${message}`);
   };
+  for (const id of unpublished ?? []) if (!values.has(id)) fail(`the unpublished cell ${id} has no count`);
   if (!Number.isInteger(threshold) || threshold < 1) fail(`the threshold must be a positive integer, not ${threshold}`);
   for (const [id, v] of values) if (!Number.isSafeInteger(v) || v < 0) fail(`count ${id} is ${v}, not a non-negative integer`);
   for (const { total, parts } of constraints) {

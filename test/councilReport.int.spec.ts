@@ -144,6 +144,13 @@ describe('council-report: the period, Danish formats and charts', () => {
     expect(a).toContain('url(#fig-x-1)');
     expect(a).toContain('>2.500<'); // an axis label, with the thousands dot
   });
+
+  it('writes the longest category of a horizontal bar chart whole (it was cut to "Ankestyrelsen: afvist eller hen…")', async () => {
+    const labels = ['Klager over afgørelser', 'Ankestyrelsen: afvist eller henvist', 'Ankestyrelsen: ændret eller ophævet'];
+    const svg = await renderSvg('fig-y', barSpec(labels.map((label, i) => ({ label, value: i + 1 })), { title: 'Antal', horizontal: true }), 'y');
+    for (const label of labels) expect(svg).toContain(`>${label}</text>`);
+    expect(svg).not.toContain('…');
+  });
 });
 
 describe('council-report: the A4 report to the municipal council', () => {
@@ -177,6 +184,15 @@ describe('council-report: the A4 report to the municipal council', () => {
     expect(doc).toMatch(/sha256:[0-9a-f]{64}/);
     // events from a case system (no simulator source): no demo notice
     expect(doc).not.toContain('Demodata');
+  });
+
+  it('reports a year without events as zeros (it failed: "suppression: unknown cell abs.all.attended")', () => {
+    const out = html('empty.html');
+    const r = cli(['council-report', '--municipality', M, '--year', '2019', '--as-of', '2019-12-31T23:59:59+01:00', '--format', 'html', '--out', out], { db: t.db });
+    expect(r.status, r.stderr).toBe(0);
+    const doc = readFileSync(out, 'utf8');
+    expect(doc).toContain('I 2019 blev der modtaget 0 ansøgninger');
+    expect(doc).toContain('0 hændelser for');
   });
 
   it('says on its front page when the events are the simulator\'s (the demo)', () => {

@@ -70,7 +70,8 @@ const div = (x: Q, y: Q) => q(x[0] * y[1], x[1] * y[0]);
 /** (b) Gauss–Jordan over the rationals on all published equations; a row left with one unknown gives it. */
 function byElimination(system: CountSystem, shown: Shown, threshold: number): Map<string, number> {
   const { known } = read(shown, threshold);
-  const unknown = [...shown.keys()].filter((id) => !known.has(id));
+  // (a count not printed at all is unknown too)
+  const unknown = [...system.values.keys()].filter((id) => !known.has(id));
   const col = new Map(unknown.map((id, j) => [id, j]));
   const n = unknown.length;
   const rows: Q[][] = system.constraints.map(({ total, parts }) => {
@@ -115,6 +116,8 @@ function byIntervals(system: CountSystem, shown: Shown, threshold: number, reads
   }
   for (const id of small) lo.set(id, 1), hi.set(id, threshold - 1);
   for (const id of withheld) lo.set(id, 0), hi.set(id, Infinity);
+  // a count not printed at all: a count, nothing more
+  for (const id of system.values.keys()) if (!lo.has(id)) lo.set(id, 0), hi.set(id, Infinity);
   const narrow = (id: string, l: number, h: number): boolean => {
     let newLo = Math.max(lo.get(id)!, l), newHi = Math.min(hi.get(id)!, h);
     if (readsMarkers && withheld.has(id)) {
@@ -137,7 +140,7 @@ function byIntervals(system: CountSystem, shown: Shown, threshold: number, reads
       }
     }
   }
-  return new Map([...small, ...withheld].filter((id) => lo.get(id) === hi.get(id)).map((id) => [id, lo.get(id)!]));
+  return new Map([...system.values.keys()].filter((id) => !known.has(id) && lo.get(id) === hi.get(id)).map((id) => [id, lo.get(id)!]));
 }
 
 interface Attack {
@@ -403,6 +406,39 @@ describe('suppressTable', () => {
   it('labels small counts with the threshold and withheld ones with the one marker', () => {
     expect(belowThreshold(5)).toBe('<5');
     expect(WITHHELD).toBe('.');
+  });
+});
+
+describe('unpublished counts: what a reader knows as "at least"', () => {
+  // The council report for Lejre 2024: the year's decisions D = granted G + rejected R, G = with
+  // transport T + without N (section 1); the first decisions P of section 2 are some of the year's
+  // decisions: D = P + L, where L, the later decisions, is printed nowhere. A reader knows D ≥ P.
+  const values = new Map([['D', 28], ['G', 24], ['R', 4], ['T', 20], ['N', 4], ['P', 28], ['L', 0]]);
+  const constraints = [{ total: 'D', parts: ['G', 'R'] }, { total: 'G', parts: ['T', 'N'] }, { total: 'D', parts: ['P', 'L'] }];
+  const reader: CountSystem = { values, constraints };
+  const withoutL = (display: Map<string, string>) => new Map([...display].filter(([id]) => id !== 'L'));
+
+  it('without the relation, D ≥ P pins the small counts (R = 4, N = 4: the leak the council report had)', () => {
+    const apart: CountSystem = { values: new Map([...values].filter(([id]) => id !== 'L')), constraints: constraints.slice(0, 2) };
+    const display = printed(apart);
+    expect(display.get('P')).toBe('28');
+    expect([...recovered(reader, display)]).toEqual(expect.arrayContaining(['R', 'N']));
+  });
+
+  it('with L unpublished, no small count can be worked out, and L is printed nowhere', () => {
+    const system: CountSystem = { values, constraints, unpublished: new Set(['L']) };
+    const display = withoutL(printed(system));
+    expectProtected(reader, display);
+    expect(suppress(system).suppressed.has('L')).toBe(true);
+  });
+
+  it('an unpublished count that is small is protected itself (one application decided twice)', () => {
+    const twice = new Map([...values, ['D', 29], ['G', 25], ['T', 21], ['L', 1]]);
+    const system: CountSystem = { values: twice, constraints, unpublished: new Set(['L']) };
+    const display = withoutL(printed(system));
+    expectProtected({ values: twice, constraints }, display);
+    // published together, D and P would give L = 1
+    expect(display.get('D') === '.' || display.get('P') === '.').toBe(true);
   });
 });
 

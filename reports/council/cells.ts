@@ -38,6 +38,16 @@ export class CountBook {
   }
 
   /**
+   * A count never printed, that a reader knows only to be a count (≥ 0): the slack that turns what
+   * a reader knows as "at least" into a sum (the year's decisions = its first decisions + later
+   * ones). Suppression treats it as withheld from the start.
+   */
+  unpublished(id: CellId, value: number): CellId {
+    this.#systems.push({ values: new Map([[id, value]]), constraints: [], unpublished: new Set([id]) });
+    return id;
+  }
+
+  /**
    * A count never printed that a reader can still work out as `total − Σ others`, all printed
    * (the grants that do NOT break a rule). It needs protecting only when it is small; when it is
    * not, registering it would only make suppression withhold more than it must.

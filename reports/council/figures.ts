@@ -70,7 +70,7 @@ export function barSpec(bars: readonly Bar[], o: { title: string; horizontal?: b
     axis: { format: o.pct ? ',.0f' : ',d', tickMinStep: o.pct ? undefined : 1 },
     ...(o.pct && !o.zoom ? { scale: { domain: [0, 100] } } : {}),
   };
-  const category = { field: 'label', type: 'nominal' as const, title: null, sort: labels, axis: { labelLimit: 260, labelAngle: 0 } };
+  const category = { field: 'label', type: 'nominal' as const, title: null, sort: labels, axis: { labelLimit: 320, labelAngle: 0 } };
   const series = o.series
     ? { color: { field: 'series', type: 'nominal' as const, title: null, sort: [...o.series], scale: { domain: [...o.series], range: [COLORS.primary, COLORS.secondary, COLORS.accent, '#5b8c5a', '#d4a03c', COLORS.muted] } } }
     : { color: { value: COLORS.primary } };

@@ -23,6 +23,11 @@ export const attendanceSection: SectionBuilder = (data, book) => {
   if (offers.length > 0) {
     book.table(offers.map((o) => STATUSES.map((s) => count(row(o), s.field))), (r, c) =>
       `${key(r)}.${c === 'total' ? 'planned' : STATUSES[c]!.field}`);
+  } else {
+    // no offer had planned days (a year without data): the total row holds zeros
+    for (const s of STATUSES) book.cell(`abs.all.${s.field}`, 0);
+    book.cell('abs.all.planned', 0);
+    book.sum('abs.all.planned', STATUSES.map((s) => `abs.all.${s.field}`));
   }
   const flagKey = (i: number) => `flag.o:${offers[i]}`;
   offers.forEach((o, i) => book.cell(flagKey(i), data.absenceFlags.filter((r) => r.offerId === o).length));

@@ -100,9 +100,11 @@ export const complaintsSection: SectionBuilder = (data, book) => {
       const text: string[] = [];
       const complaintsPhrase = shown.phrase('cpl.complaints');
       const decisionsPhrase = shown.phrase(SHARED.decisions);
-      if (complaintsPhrase !== undefined) {
-        text.push(`${inYear(period)} blev der modtaget ${complaintsPhrase} klager over afgørelser om aktivitets- og samværstilbud${decisionsPhrase === undefined ? '' : `, og der blev truffet ${decisionsPhrase} afgørelser`}. Klagefristen er ${window}, og fastholder kommunen afgørelsen helt eller delvist, skal klagen sendes til Ankestyrelsen inden for ${forwardWithin}.`);
-      }
+      // the deadlines are said whether or not the counts may be shown
+      const counted = complaintsPhrase !== undefined
+        ? `${inYear(period)} blev der modtaget ${complaintsPhrase} klager over afgørelser om aktivitets- og samværstilbud${decisionsPhrase === undefined ? '' : `, og der blev truffet ${decisionsPhrase} afgørelser`}. `
+        : `Antallet af klager over afgørelser ${inYear(period).toLowerCase()} vises ikke af hensyn til små tal. `;
+      text.push(`${counted}Klagefristen er ${window}, og fastholder kommunen afgørelsen helt eller delvist, skal klagen sendes til Ankestyrelsen inden for ${forwardWithin}.`);
       const appeals = APPEALS.slice(0, 3).map((a) => [shown.phrase(a.id), a.label] as const).filter(([p]) => p !== undefined);
       const rate = shown.pctPhrase(num(c, 'reversalRatePct'), reversal);
       const forwardedPhrase = shown.phrase('cpl.forwarded');

@@ -45,7 +45,7 @@ export const daysPerWeekSection: SectionBuilder = (data, book) => {
         ...(merged.length > 0 ? [{ label: 'Øvrige tilbud¹', cells: [shown.count('dpw.o:other'), shown.share('dpw.o:other', SHARED.grantsInEffect)] }] : []),
         total,
       ];
-      const mergedNote = merged.length > 0 ? ` ¹ Tilbud med færre end 5 bevillinger er lagt sammen: ${merged.map((o) => offerName(data.offerNames, o)).join(', ')}.` : '';
+      const mergedNote = merged.length > 0 ? ` ¹ Tilbud med færre end 5 bevillinger er lagt sammen, om nødvendigt med de næstmindste, så summen er mindst 5: ${merged.map((o) => offerName(data.offerNames, o)).join(', ')}.` : '';
       return {
         id: 'dage',
         title: 'Dage om ugen',

@@ -6,7 +6,7 @@ import { formatDate, formatInt, joinDanish } from '../danish.ts';
 import { resolutionHeading, resolutionNote, seriesGroups } from '../series.ts';
 import { curveSpec, renderSvg, type DeadlineRule } from '../figures.ts';
 import { registerCurve } from './curve.ts';
-import { NOTHING_TO_CHART, inYear, onSnapshot, type SectionBuilder, type TableRow } from '../section.ts';
+import { NOTHING_TO_CHART, SHARED, inYear, onSnapshot, type SectionBuilder, type TableRow } from '../section.ts';
 
 /**
  * 2. Sagsbehandlingstid: decisions within the deadline of the standard version in force on the
@@ -42,6 +42,13 @@ export const processingTimeSection: SectionBuilder = (data, book) => {
   if (groups.length > 0) {
     book.table(groups.map((g) => inGroup(g.rows)), (r, c) => `pt.${r === 'total' ? 'all' : `p${r}`}.${c === 'total' ? 'decided' : categories[c]!}`);
   }
+
+  // The year's decisions (section 1) are its first decisions on applications (decided here) and
+  // the later ones: a reader who sees one total knows the other is at least, or at most, as large,
+  // which can pin a small count; the later decisions, never printed, make that a sum.
+  const firstDecisions = versions.reduce((s, r) => s + count(r, 'decided'), 0);
+  const later = count(data.volume, 'decisions') - firstDecisions;
+  if (later >= 0 && categories.length > 0) book.sum(SHARED.decisions, ['pt.all.decided', book.unpublished('pt.later-decisions', later)]);
 
   const open = registerOpen(book, versions);
   const curve = registerCurve(book, data.curve, { decided: 'pt.all.decided', within: 'pt.all.within', late: 'pt.all.late' }, versions.map((r) => ({
