@@ -5,6 +5,7 @@ import { kafkaClient, unavailable, withinDeadline, type KafkaSettings } from '..
 import { Sel104Error } from '../schemas/errors.ts';
 import { inTransaction, queryRows } from './database.ts';
 import { ensureProjectionSchema, projectEvents } from './projector.ts';
+import { sqlTimestamp } from '../schemas/primitives.ts';
 
 /**
  * The projector as a Kafka consumer group (`sel104-projector`). Each fetched batch (one
@@ -318,7 +319,7 @@ export class KafkaProjector {
       SELECT * FROM (
         SELECT position, value->>'eventId' AS event_id, value->>'type' AS type, value->>'municipality' AS municipality,
                value->>'caseId' AS case_id, CAST(value->>'occurredOn' AS DATE) AS occurred_on,
-               CAST(value->>'recordedAt' AS TIMESTAMPTZ) AS recorded_at, value->'data' AS data
+               ${sqlTimestamp("value->>'recordedAt'")} AS recorded_at, value->'data' AS data
         FROM stage.kafka_batch WHERE json_valid(value)
         QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY position) = 1
       ) b WHERE event_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM kafka_event_ids k WHERE k.event_id = b.event_id)`);

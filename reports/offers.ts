@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../consumers/database.ts';
+import { sqlTimestamp } from '../schemas/primitives.ts';
 
 /** An offer as its latest registration (OfferRegistered) names it. */
 export interface RegisteredOffer {
@@ -16,7 +17,7 @@ export async function registeredOffers(conn: DuckDBConnection, { municipality, a
   const found = await queryRows<{ municipality: string; offer_id: string; name: string }>(
     conn,
     `SELECT municipality, offer_id, arg_max(name, (occurred_on, recorded_at, event_id)) AS name FROM offers
-     WHERE ($1::VARCHAR IS NULL OR municipality = $1::VARCHAR) AND recorded_at <= CAST(coalesce($2::VARCHAR, 'infinity') AS TIMESTAMPTZ)
+     WHERE ($1::VARCHAR IS NULL OR municipality = $1::VARCHAR) AND recorded_at <= ${sqlTimestamp("coalesce($2::VARCHAR, 'infinity')")}
      GROUP BY ALL ORDER BY municipality, offer_id`,
     [municipality ?? null, asOf ?? null],
   );

@@ -7,6 +7,7 @@ import { ReportParams, todayInCopenhagen } from './params.ts';
 import { standardEvidence } from './evidence.ts';
 import { SERVICE_SPELLS_TABLE } from '../consumers/projection/serviceSpells.ts';
 import { PERIODS_DDL, hasServiceSpells, hasSummaries, prepareReportSession, sqlString } from './session.ts';
+import { sqlTimestamp } from '../schemas/primitives.ts';
 
 export type Cell = string | number | null | string[];
 export type Row = Record<string, Cell>;
@@ -84,7 +85,7 @@ export interface Window {
 async function setParameters(conn: DuckDBConnection, p: ReportParams & { on: string }, summaries = true, windows?: readonly Window[]): Promise<void> {
   const date = (d: string | null | undefined): string => (d == null ? 'NULL::DATE' : `CAST(${sqlString(d)} AS DATE)`);
   const script = [
-    `SET VARIABLE as_of = CAST(${sqlString(p.asOf ?? 'infinity')} AS TIMESTAMPTZ)`,
+    `SET VARIABLE as_of = ${sqlTimestamp(sqlString(p.asOf ?? 'infinity'))}`,
     // The summaries stand in for the registrations only if none of theirs was recorded after --as-of.
     `SET VARIABLE attendance_summary = ${summaries && hasSummaries(conn)} AND coalesce((SELECT max(last_recorded_at) FROM attendance_days) <= getvariable('as_of'), true)`,
     // the same for the service spells the projector keeps (lib.sql, service_spells)

@@ -16,6 +16,13 @@ export const isoDate = z.string({ error: 'must be a date YYYY-MM-DD' }).regex(DA
 });
 
 /** ISO 8601 timestamp with an offset (Z or ±hh:mm). */
+/**
+ * A timestamp the pattern admits, as SQL: ISO 8601 lets the seconds go (`2024-01-08T09:00+01:00`),
+ * which DuckDB's cast does not read; they are put in as :00.
+ */
+export const sqlTimestamp = (expr: string): string =>
+  `CAST(regexp_replace(${expr}, '^(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2})(Z|[+-])', '\\1:00\\2') AS TIMESTAMPTZ)`;
+
 export const timestampWithOffset = z
   .string({ error: 'must be an ISO 8601 timestamp with offset' })
   .regex(TIMESTAMP, 'must be an ISO 8601 timestamp with offset, e.g. 2025-01-06T09:12:00+01:00');
