@@ -79,7 +79,11 @@ export function validateLine(line: string): Verdict {
   try {
     input = JSON.parse(line);
   } catch (err) {
-    const detail = err instanceof SyntaxError ? err.message : 'unparseable';
+    const message = err instanceof SyntaxError ? err.message : 'unparseable';
+    // The parser quotes the first characters of the line, cut where it likes ("x010190123"...):
+    // a CPR number cut short there is no longer CPR-like, so in a line that may hold one every
+    // digit quoted is masked (the position the parser gives stays).
+    const detail = CPR_HINT.test(line) ? message.replace(/position \d+(?: \(line \d+ column \d+\))?|\d/g, (m) => (m.length > 1 ? m : 'X')) : message;
     return redactedReasons({ ok: false, reasons: [{ path: 'line', rule: `not valid JSON (${detail})` }] });
   }
   return redactedReasons(validateValue(input, CPR_HINT.test(line)));

@@ -174,14 +174,24 @@ describe('the CPR rule', () => {
       { ...clone(VALID.ServiceEnded), schemaVersion: 1201801234 },
       { ...clone(VALID.ServiceEnded), data: { ...clone(VALID.ServiceEnded).data as object, '010180-1234': 'x' } },
     ].map(line);
-    // the parser quotes the start of a line that is not JSON
-    for (const text of [...quoted, 'borger 010180-1234']) {
+    for (const text of quoted) {
       const v = validateLine(text);
       expect(v.ok, text).toBe(false);
       const reasons = reasonsOf(v).join(' | ');
       expect(reasons, text).not.toMatch(/\d{6}-?\d{4}/);
       expect(reasons, text).toMatch(/XXXXXX-?XXXX/);
     }
+  });
+  it('keeps no part of a CPR number in the parser\'s excerpt of a line that is not JSON, which cuts it short', () => {
+    // (V8 quotes ten characters: "x010190123"... kept the birth date and three of the four digits)
+    for (const text of ['borger 010180-1234', 'x0101901234aaaaaaaaaaaaaaaaaaaa', '{"a":1} 0101801234']) {
+      const reasons = reasonsOf(validateLine(text)).join(' | ');
+      expect(reasons, text).toMatch(/^line: not valid JSON \(/);
+      expect(reasons.replace(/position \d+ \(line \d+ column \d+\)|position \d+/, ''), text).not.toMatch(/\d{2}/);
+    }
+    // the position the parser gives stays; a line without a CPR-like run keeps its excerpt
+    expect(reasonsOf(validateLine('{"a":1} 0101801234')).join()).toMatch(/at position 8\b/);
+    expect(reasonsOf(validateLine('x12345')).join()).toContain('"x12345"');
   });
   it('tells CPR-like strings from other digit runs', () => {
     expect(looksLikeCpr('3213991234')).toBe(false); // day 32
