@@ -76,9 +76,13 @@ export function looksLikeCpr(s: string): boolean {
   return false;
 }
 
-/** Paths of every string (key or value) in a parsed JSON value that looks like a CPR number. */
+/**
+ * Paths of every string (key or value) in a parsed JSON value that looks like a CPR number, and
+ * of every whole number whose digits do (a capacity of 1501901234, or 1.501901234e9).
+ */
 export function findCpr(value: unknown, path = ''): string[] {
   if (typeof value === 'string') return looksLikeCpr(value) ? [path || '(value)'] : [];
+  if (typeof value === 'number') return Number.isSafeInteger(value) && looksLikeCpr(String(value)) ? [path || '(value)'] : [];
   if (value === null || typeof value !== 'object') return [];
   const hits: string[] = [];
   if (Array.isArray(value)) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CURRENT_SCHEMA_VERSION, EVENT_TYPES, SCHEMA_VERSIONS, eventSchemas, type Event, type EventType } from './events.ts';
-import { findCpr } from './primitives.ts';
+import { findCpr, looksLikeCpr } from './primitives.ts';
 import { upcast } from './upcast.ts';
 
 /** One reason a line was rejected: where (a field path, or "line") and which rule it broke. */
@@ -23,10 +23,15 @@ const knownType = (t: unknown): t is EventType => typeof t === 'string' && Objec
 
 // Quick pre-check on the raw text: only lines with a 10-digit run (or DDMMYY-XXXX) are walked for CPR
 // numbers. A cheap superset of CPR_CANDIDATE (no look-arounds): lines without it cannot hold a CPR
-// number, unless a JSON escape spells a digit or the hyphen ("\u0030" is "0"), so those count too.
-export const CPR_HINT = /\d{6}-?\d{4}|\\u00(?:3\d|2[dD])/;
+// number, unless a JSON escape spells a digit or the hyphen ("\u0030" is "0"), or a number is
+// written with an exponent (1.501901234e9 is 1501901234), so those count too (a number: after a
+// colon, comma or bracket, so that ids such as "265-c00e4" do not).
+export const CPR_HINT = /\d{6}-?\d{4}|\\u00(?:3\d|2[dD])|[:,[]\s*\d+(?:\.\d+)?[eE]\+?\d/;
 const CPR_ANYWHERE = /(?<!\d)\d{6}-?\d{4}(?!\d)/g;
 const DIGIT_ESCAPE = /\\u00(?:3\d|2[dD])/g;
+// a JSON number with an exponent (after a colon, comma or bracket: not an id such as "c00e4")
+const EXPONENT = /[:,[]\s*\d+(?:\.\d+)?[eE]\+?\d/;
+const EXPONENT_ALL = /([:,[]\s*)(\d+(?:\.\d+)?[eE]\+?\d+)/g;
 
 /**
  * Replace CPR-like digit runs so a rejected line can be kept without keeping the number. Digits and
@@ -34,8 +39,10 @@ const DIGIT_ESCAPE = /\\u00(?:3\d|2[dD])/g;
  */
 export const redactCpr = (raw: string): string => {
   const plain = raw.includes('\\u') ? raw.replace(DIGIT_ESCAPE, (e) => String.fromCharCode(parseInt(e.slice(2), 16))) : raw;
+  // a number with an exponent is masked when its value is (1.501901234e9 is 1501901234)
+  const spelled = EXPONENT.test(plain) ? plain.replace(EXPONENT_ALL, (_m, before: string, n: string) => before + (looksLikeCpr(String(Number(n))) ? n.replace(/\d/g, 'X') : n)) : plain;
   CPR_ANYWHERE.lastIndex = 0;
-  return CPR_ANYWHERE.test(plain) ? plain.replace(CPR_ANYWHERE, (m) => m.replace(/\d/g, 'X')) : raw;
+  return CPR_ANYWHERE.test(spelled) ? spelled.replace(CPR_ANYWHERE, (m) => m.replace(/\d/g, 'X')) : spelled === plain ? raw : spelled;
 };
 
 const at = (obj: unknown, path: readonly PropertyKey[]): unknown => {

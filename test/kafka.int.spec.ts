@@ -157,12 +157,19 @@ describe.runIf(available)('Kafka log (mock cluster, 3 brokers)', () => {
       };
       const messages = await topicMessages();
       expect(messages).toBeGreaterThanOrEqual(EVENT_COUNT + 1);
-      expect(firstRun).toEqual({ projected: EVENT_COUNT, duplicates: messages - EVENT_COUNT, deadLetters: 0 });
+      // (a batch the consumer is given again, after a rebalance under load, counts with the
+      // duplicates too: seen as 1,832 duplicates of one message sent twice, with every event
+      // projected once)
+      expect(firstRun.projected).toBe(EVENT_COUNT);
+      expect(firstRun.deadLetters).toBe(0);
+      expect(firstRun.duplicates).toBeGreaterThanOrEqual(messages - EVENT_COUNT);
       // The whole input once more, after projection: every event is a duplicate.
       const again = await produce(twice, EVENTS);
       expect(again.accepted).toBe(EVENT_COUNT); // the producer keeps no state …
       const secondRun = await projectOnce(twiceDb, twice);
-      expect(secondRun).toEqual({ projected: 0, duplicates: (await topicMessages()) - messages, deadLetters: 0 }); // … the projector does
+      expect(secondRun.projected).toBe(0); // … the projector does
+      expect(secondRun.deadLetters).toBe(0);
+      expect(secondRun.duplicates).toBeGreaterThanOrEqual((await topicMessages()) - messages);
       expect(secondRun.duplicates).toBeGreaterThanOrEqual(EVENT_COUNT);
       expect(await projectionDigest(twiceDb, { withoutPosition: true })).toEqual(await projectionDigest(join(t.dir, 'once.duckdb'), { withoutPosition: true }));
     } finally {

@@ -151,6 +151,19 @@ describe('the CPR rule', () => {
     (e.data as { reason: string }).reason = cpr;
     rejectedWith(e, /^data\.reason: looks like a CPR number/);
   });
+  it('rejects a whole number whose digits look like a CPR number, however it is written', () => {
+    const offer = (capacity: string) => line(clone(VALID.OfferRegistered)).replace(/"capacity":\d+/, `"capacity":${capacity}`);
+    for (const written of ['1501901234', '1501901234.0', '1.501901234e9', '15019012.34E2']) {
+      expect(JSON.parse(offer(written)).data.capacity).toBe(1501901234);
+      rejectedWith(offer(written), /^data\.capacity: looks like a CPR number/);
+      // and the raw line kept in the dead-letter store has no such digits either
+      expect(redactCpr(offer(written)), written).toContain('"capacity":X');
+      expect(redactCpr(offer(written)).replace(/\D/g, ''), written).not.toContain('150190123');
+    }
+    // 12-34-56 is no date: a large capacity, not a CPR number
+    expect(validateLine(offer('1234567890')).ok).toBe(true);
+    expect(validateLine(offer('12')).ok).toBe(true);
+  });
   it('rejects a CPR number as an id, in the envelope or nested', () => {
     rejectedWith({ ...clone(VALID.ServiceEnded), caseId: '0101801234' }, /^caseId: looks like a CPR number/);
     rejectedWith({ ...clone(VALID.ServiceEnded), source: 'sys 010180-1234' }, /^source: looks like a CPR number/);
