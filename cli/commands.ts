@@ -124,8 +124,11 @@ export function commands(program: Command): void {
       if (file === '-') input = process.stdin;
       else {
         if (existsSync(file) && statSync(file).isDirectory()) throw new Sel104Error('SEL104_ERR_USAGE', `${file} is a folder; give an NDJSON file (or - for standard input)`);
-        if (!existsSync(file) || !statSync(file).isFile()) throw new Sel104Error('SEL104_ERR_FILE_NOT_FOUND', `no such file: ${file}`);
-        total = statSync(file).size;
+        if (!existsSync(file)) throw new Sel104Error('SEL104_ERR_FILE_NOT_FOUND', `no such file: ${file}`);
+        // a named pipe (`import <(zcat day.ndjson.gz)`) is read as it comes, like standard input
+        const kind = statSync(file);
+        if (!kind.isFile() && !kind.isFIFO()) throw new Sel104Error('SEL104_ERR_USAGE', `${file} is not a file; give an NDJSON file, a pipe, or - for standard input`);
+        total = kind.isFile() ? kind.size : 0;
         input = createReadStream(file, { highWaterMark: 1 << 20 });
       }
       const opts = globals(cmd);

@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../consumers/database.ts';
 import { importLines } from '../producers/importer.ts';
-import { ROOT, cli, projectionDigest, tempDir, withDb } from './helpers.ts';
+import { BIN, ROOT, cli, projectionDigest, tempDir, withDb } from './helpers.ts';
 import { expectedFor, randomLines } from './fixtures/randomLines.ts';
 
 const FIXTURE = join(ROOT, 'test/fixtures/mixed.ndjson');
@@ -156,6 +157,16 @@ describe('CLI errors are one clear line with the catalogue exit code', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/no such file: \/nonexistent\/events\.ndjson/);
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it('a pipe is read like standard input (it was "no such file"); a device is bad usage', () => {
+    const pipe = join(tmp.dir, 'pipe.duckdb');
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" import <(head -3 "${FIXTURE}") --json`], { encoding: 'utf8', env: { ...process.env, SEL104_DB: pipe } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ received: 3, accepted: 3, duplicates: 0, rejected: 0 });
+    const device = cli(['import', '/dev/null'], { db: tmp.db });
+    expect(device.status).toBe(2);
+    expect(device.stderr).toBe('sel104: /dev/null is not a file; give an NDJSON file, a pipe, or - for standard input [SEL104_ERR_USAGE]\n');
   });
 
   it('an unknown command or option is bad usage: exit 2', () => {
