@@ -197,6 +197,9 @@ export class EmbeddedLog {
   async check(staged: StagedBatch): Promise<CheckedBatch> {
     const { slot, received } = staged;
     const lookingUp = received <= SMALL_BATCH ? this.lookUp(slot) : Promise.resolve(undefined);
+    // (handled from the start: a lookup that fails while the check still runs is no unhandled
+    // rejection, which would end the process with a stack trace; its error is thrown below)
+    lookingUp.catch(() => undefined);
     // Both end before either's outcome counts: a failed batch leaves nothing running on the log's connections.
     const verdicts = await checkStaged(this.checker, staged).finally(() => lookingUp.catch(() => undefined));
     return { slot, received, verdicts, knownUpTo: await lookingUp };

@@ -37,7 +37,9 @@ export interface LinePiece extends LineBatch {
  * a multi-byte character). A final newline does not make an empty last line; '\r\n' is accepted.
  */
 export async function* numberedLinePieces(input: Readable, batchSize: number, onBytes?: (bytes: number) => void): AsyncGenerator<LinePiece> {
-  let carry: Buffer | undefined;
+  // The unfinished line's bytes, chunk by chunk: joined once its end arrives, so that a long line
+  // costs its length once (joining at every chunk made it quadratic: 2.5 s for a 60 MB line)
+  let carry: Buffer[] = [];
   let firstLine = 1;
   let inBatch = 0;
   let texts: string[] = [];
@@ -79,9 +81,13 @@ export async function* numberedLinePieces(input: Readable, batchSize: number, on
       first = false;
       if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
     }
-    if (carry) {
-      buf = Buffer.concat([carry, buf]);
-      carry = undefined;
+    if (carry.length > 0) {
+      if (buf.indexOf(10) === -1) {
+        carry.push(buf);
+        continue;
+      }
+      buf = Buffer.concat([...carry, buf]);
+      carry = [];
     }
     ascii = isAscii(buf);
     let start = 0;
@@ -93,11 +99,12 @@ export async function* numberedLinePieces(input: Readable, batchSize: number, on
       if (inBatch + texts.length === batchSize) yield cut();
     }
     if (texts.length > 0) yield cut();
-    if (start < buf.length) carry = Buffer.from(buf.subarray(start));
+    if (start < buf.length) carry = [Buffer.from(buf.subarray(start))];
   }
-  if (carry && carry.length > 0) {
-    ascii = isAscii(carry);
-    push(carry, 0, carry.length);
+  const last = Buffer.concat(carry);
+  if (last.length > 0) {
+    ascii = isAscii(last);
+    push(last, 0, last.length);
   }
   if (texts.length > 0) yield cut();
 }

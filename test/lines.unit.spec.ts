@@ -48,6 +48,15 @@ describe('numberedLineBatches', () => {
     ]);
   });
 
+  it('keeps a line whole across many chunks without a newline: its text, a character split between them, and bytes that are not UTF-8', async () => {
+    const ae = Buffer.from('æ'); // two bytes, split between chunks
+    const long = [Buffer.from('{"a":"'), Buffer.from('x'.repeat(1000)), ae.subarray(0, 1), ae.subarray(1), Buffer.from('y'.repeat(1000)), Buffer.from('"}\n{"b":1}\n')];
+    expect(lines(await collect(long))).toEqual([{ line: 1, text: `{"a":"${'x'.repeat(1000)}æ${'y'.repeat(1000)}"}` }, { line: 2, text: '{"b":1}' }]);
+    // a last line without newline, over several chunks; a byte that is not UTF-8 in a middle one
+    const bad = [Buffer.from('{"c":1}\n{"d":"'), Buffer.from([0x61, 0xff, 0x62]), Buffer.from('"}')];
+    expect(lines(await collect(bad))).toEqual([{ line: 1, text: '{"c":1}' }, { line: 2, text: '{"d":"a\uFFFDb"}', invalidUtf8: true }]);
+  });
+
   it('skips a byte-order mark at the start and flags bytes that are not UTF-8', async () => {
     const bom = Buffer.from([0xef, 0xbb, 0xbf]);
     const latin1 = Buffer.from('{"navn":"Ærø"}\n', 'latin1');
