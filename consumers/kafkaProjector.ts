@@ -355,14 +355,17 @@ export class KafkaProjector {
 
   /** Log end, projected offsets and lag for /healthz; the last known figures when Kafka is away. */
   async positions(): Promise<KafkaPositions> {
-    const projectionPosition = [...this.stored].filter(([k]) => k.startsWith(`${this.settings.topic}/`)).reduce((n, [, v]) => n + v, 0);
+    // (read after the watermarks, as the lag is: the projector may store offsets meanwhile, and
+    // /healthz then said lag 0 with the projection still at 0)
+    const projected = () => [...this.stored].filter(([k]) => k.startsWith(`${this.settings.topic}/`)).reduce((n, [, v]) => n + v, 0);
     try {
       const high = await withinDeadline(this.settings, 2_000, this.readWatermarks(this.settings.topic));
+      const projectionPosition = projected();
       const logPosition = [...high.values()].reduce((n, v) => n + v, 0);
       const lag = [...high].reduce((n, [k, end]) => n + Math.max(0, end - (this.stored.get(k) ?? this.low.get(k) ?? 0)), 0);
       this.lastPositions = { available: true, logPosition, projectionPosition, lag };
     } catch {
-      this.lastPositions = { ...this.lastPositions, available: false, projectionPosition };
+      this.lastPositions = { ...this.lastPositions, available: false, projectionPosition: projected() };
     }
     return this.lastPositions;
   }
