@@ -7,6 +7,8 @@ import type { LineBatch } from './lines.ts';
 export const LINE_RULES = {
   empty: 'empty line; expected one JSON object',
   notUtf8: 'not valid UTF-8; NDJSON must be UTF-8 encoded',
+  // (the words follow MAX_LINE_BYTES = 1 MiB and LONG_LINE_KEPT_BYTES = 1,000 in lines.ts)
+  tooLong: 'longer than 1 MiB; one event is a JSON object of a few kilobytes at most (the first 1,000 bytes of the line are kept)',
 } as const;
 
 /**
@@ -167,12 +169,16 @@ export class BatchStager {
   ) {}
 
   /** Stages the next lines of the batch. */
-  async add({ firstLine, texts, invalidUtf8 }: LineBatch): Promise<void> {
+  async add({ firstLine, texts, invalidUtf8, tooLong }: LineBatch): Promise<void> {
     const { lineOf, rejected } = this;
     this.received += texts.length;
     for (let n = 0; n < texts.length; n++) {
       const text = texts[n]!;
       const line = firstLine + n;
+      if (tooLong.size > 0 && tooLong.has(n)) {
+        rejected.push({ line, reasons: [{ path: 'line', rule: LINE_RULES.tooLong }], raw: redactCpr(text) });
+        continue;
+      }
       if (text.trim() === '') {
         rejected.push({ line, reasons: [{ path: 'line', rule: LINE_RULES.empty }], raw: text });
         continue;

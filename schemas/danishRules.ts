@@ -43,6 +43,10 @@ export const DANISH_RULES: readonly (readonly [RegExp, string])[] = [
   [/^must be one JSON object per line, not a boolean$/, 'skal være ét JSON-objekt pr. linje, ikke true eller false'],
   [/^empty line; expected one JSON object$/, 'tom linje; der skal være ét JSON-objekt'],
   [/^not valid UTF-8; NDJSON must be UTF-8 encoded$/, 'ikke gyldig UTF-8; NDJSON skal være UTF-8-kodet'],
+  [
+    /^longer than 1 MiB; one event is a JSON object of a few kilobytes at most \(the first 1,000 bytes of the line are kept\)$/,
+    'længere end 1 MiB; én hændelse er et JSON-objekt på højst nogle få kilobyte (linjens første 1.000 byte gemmes)',
+  ],
   // the dashboards' filters (report parameters, reports/params.ts and reports/runner.ts)
   [/^no quality standard for (.*) \(have (.*)\)$/, 'ingen kvalitetsstandard for $1 (der er en for $2)'],
   [/^must not be after to \((.*)\)$/, 'må ikke ligge efter til-datoen ($1)'],

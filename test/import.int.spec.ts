@@ -108,6 +108,25 @@ describe('encodings', () => {
     const dlq = JSON.parse(cli(['dlq', '--format', 'json'], { db: tmp.db }).stdout) as { line: number; reasons: { path: string; rule: string }[] }[];
     expect(dlq.map((d) => [d.line, d.reasons])).toEqual([[2, [{ path: 'line', rule: 'not valid UTF-8; NDJSON must be UTF-8 encoded' }]]]);
   });
+
+  it('rejects a line over 1 MiB by line number, keeping its first 1,000 bytes, and imports the lines after it', () => {
+    const offer = (id: string) =>
+      `{"eventId":"${id}","type":"OfferRegistered","schemaVersion":1,"municipality":"350","occurredOn":"2024-01-01",` +
+      `"data":{"offerId":"${id}","name":"Værkstedet","provider":{"name":"x","kind":"private"},"legalBasis":"SEL104",` +
+      `"approvedBySocialtilsyn":true,"listedOnTilbudsportalen":true}}\n`;
+    // a JSON array of 3 MiB on one line (many chunks of the file), and a last line just over the limit without a newline
+    const big = `[${'{"eventId":"x"},'.repeat(200_000)}{}]`;
+    const file = join(tmp.dir, 'long-lines.ndjson');
+    writeFileSync(file, offer('long-0') + big + '\n' + offer('long-2') + 'x'.repeat((1 << 20) + 1));
+    const r = cli(['import', file, '--json'], { db: tmp.db });
+    expect(r.status).toBe(3);
+    expect(JSON.parse(r.stdout)).toEqual({ received: 4, accepted: 2, duplicates: 0, rejected: 2 });
+    const dlq = JSON.parse(cli(['dlq', '--format', 'json'], { db: tmp.db }).stdout) as { line: number; source: string; reasons: { path: string; rule: string }[]; raw: string }[];
+    const rule = 'longer than 1 MiB; one event is a JSON object of a few kilobytes at most (the first 1,000 bytes of the line are kept)';
+    const long = dlq.filter((d) => d.source.endsWith('long-lines.ndjson'));
+    expect(long.map((d) => [d.line, d.reasons])).toEqual([[2, [{ path: 'line', rule }]], [4, [{ path: 'line', rule }]]]);
+    expect(long.map((d) => d.raw)).toEqual([big.slice(0, 1000), 'x'.repeat(1000)]);
+  });
 });
 
 describe('timestamps without seconds (ISO 8601 lets them go)', () => {

@@ -7,9 +7,16 @@ const collect = async (chunks: (string | Buffer)[], batchSize = 2) => {
   for await (const b of numberedLineBatches(Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))), batchSize)) out.push(b);
   return out;
 };
-/** Every line as { line, text } (and invalidUtf8 where flagged), across batches. */
+/** Every line as { line, text } (and invalidUtf8, tooLong where flagged), across batches. */
 const lines = (batches: LineBatch[]) =>
-  batches.flatMap((b) => b.texts.map((text, n) => ({ line: b.firstLine + n, text, ...(b.invalidUtf8.has(n) ? { invalidUtf8: true } : {}) })));
+  batches.flatMap((b) =>
+    b.texts.map((text, n) => ({
+      line: b.firstLine + n,
+      text,
+      ...(b.invalidUtf8.has(n) ? { invalidUtf8: true } : {}),
+      ...(b.tooLong.has(n) ? { tooLong: b.tooLong.get(n) } : {}),
+    })),
+  );
 
 describe('numberedLineBatches', () => {
   it('numbers lines across chunk boundaries and batches, without an empty last line', async () => {
@@ -77,5 +84,28 @@ describe('numberedLineBatches', () => {
       [7, ['7'], false],
       [8, ['8'], false],
     ]);
+  });
+
+  it('flags a line over the limit with its length, keeping its first bytes only, wherever it starts and ends', async () => {
+    const piecesOf = async (chunks: string[], max: number, batchSize = 2) => {
+      const out: LineBatch[] = [];
+      for await (const p of numberedLinePieces(Readable.from(chunks.map((c) => Buffer.from(c))), batchSize, undefined, max)) out.push(p);
+      return lines(out);
+    };
+    const long = 'L'.repeat(1500);
+    const expected = [
+      { line: 1, text: 'ok' },
+      { line: 2, text: 'L'.repeat(1000), tooLong: 1500 },
+      { line: 3, text: '1234' },
+      { line: 4, text: 'after' },
+    ];
+    // inside one chunk; over many chunks (the rest only counted); from the end of one chunk into the next; with \r\n
+    // ('after' is exactly the limit)
+    expect(await piecesOf([`ok\n${long}\n1234\nafter\n`], 5)).toEqual(expected);
+    expect(await piecesOf(['ok\nL', ...long.slice(1).match(/.{1,100}/g)!, '\n1234\nafter'], 5)).toEqual(expected);
+    expect(await piecesOf([`ok\n${long.slice(0, 700)}`, `${long.slice(700)}\r\n1234\r\nafter`], 5, 1)).toEqual(expected);
+    // a line of exactly the limit over two chunks is read; a last line over it, without a newline, is flagged
+    expect(await piecesOf(['ok\n123', '45\n123456'], 5)).toEqual([{ line: 1, text: 'ok' }, { line: 2, text: '12345' }, { line: 3, text: '123456', tooLong: 6 }]);
+    expect(await piecesOf(['ok\n123', '4', '56'], 5)).toEqual([{ line: 1, text: 'ok' }, { line: 2, text: '123456', tooLong: 6 }]);
   });
 });
