@@ -193,6 +193,11 @@ describe('council-report: the A4 report to the municipal council', () => {
     const doc = readFileSync(out, 'utf8');
     expect(doc).toContain('I 2019 blev der modtaget 0 ansøgninger');
     expect(doc).toContain('0 hændelser for');
+    // of no complaints, none in time and none late: 0, and no share ("." said "withheld to protect small numbers")
+    const cells = (label: string) => [...(doc.match(new RegExp(`<td>${label}</td>((?:<td[^>]*>[^<]*</td>)+)`))?.[1] ?? '').matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+    for (const label of ['klaget inden for 28 dage', 'klaget senere', 'sendt til Ankestyrelsen inden for 28 dage', 'sendt senere eller ikke sendt']) {
+      expect(cells(label), label).toEqual(['0', '–']);
+    }
   });
 
   it('says on its front page when the events are the simulator\'s (the demo)', () => {

@@ -25,10 +25,12 @@ const REASSESSED = [
 
 /**
  * The count behind a report percentage, or undefined when the percentage does not give it back
- * (its denominator is not the one assumed). Exact for denominators below 1.000.
+ * (its denominator is not the one assumed). Exact for denominators below 1.000. Of none, none
+ * (the percentage is null then): shown as 0, not as withheld.
  */
 function countBehind(pct: number | null, of: number): number | undefined {
-  if (pct === null || of === 0) return undefined;
+  if (of === 0) return 0;
+  if (pct === null) return undefined;
   const n = Math.round((pct * of) / 100);
   return percent(n, of) === pct ? n : undefined;
 }
