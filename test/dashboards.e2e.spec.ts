@@ -418,7 +418,7 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
     }
   }, 60_000);
 
-  it('on a phone, charts with long labels keep a plot (offer names and rules cut short), and the funnel names every step', async () => {
+  it('on a phone, charts with long labels keep a plot (offer names and rules wrapped onto lines), and the funnel names every step', async () => {
     const phone = { width: 390, height: 800 };
     // the width of the plot: its x axis's domain line
     const plotWidth = (svg: Element) => [...svg.querySelectorAll('g.role-axis')].find((a) => {
@@ -434,6 +434,21 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
         const width = await page.locator(`#${chart} svg.marks`).evaluate(plotWidth);
         // before: 5 px of heat map beside 230 px of offer names
         expect(width, chart).toBeGreaterThan(120);
+        // the names on the left, wrapped onto lines: each reads differently and none overlaps the next
+        // (cut short, two read "Eksempelkommune …": Eksempelkommune Aktivitetshus in Lejre and in Roskilde)
+        const labels = await page.locator(`#${chart} svg.marks`).evaluate((svg) => {
+          const axes = [...svg.querySelectorAll('g.role-axis')].map((a) => [...a.querySelectorAll('g.role-axis-label text')]);
+          const left = axes.find((texts) => texts.length > 1 && new Set(texts.map((t) => Math.round(t.getBoundingClientRect().left + t.getBoundingClientRect().width))).size === 1)!;
+          const boxes = left.map((t) => t.getBoundingClientRect());
+          return {
+            texts: left.map((t) => [...t.querySelectorAll('tspan')].map((l) => l.textContent).join(' ') || t.textContent),
+            lines: Math.max(...left.map((t) => t.querySelectorAll('tspan').length)),
+            overlapping: boxes.filter((a, i) => boxes.slice(i + 1).some((b) => a.top < b.bottom && b.top < a.bottom)).length,
+          };
+        });
+        expect(new Set(labels.texts).size, `${chart}: ${labels.texts.join(' | ')}`).toBe(labels.texts.length);
+        expect(labels.lines, chart).toBeGreaterThan(1);
+        expect(labels.overlapping, `${chart}: ${labels.texts.join(' | ')}`).toBe(0);
         expect(errors).toEqual([]);
       } finally {
         await page.close();

@@ -49,9 +49,15 @@
     return wording ? String(wording) : config.notStated;
   }
   // On a narrow screen (a phone) a legend beside the plot, or long labels on its left (offer names,
-  // rules), would leave the plot a sliver: the legend goes below, and labels are cut short (…) at
-  // NARROW_LABEL px; the table and the tooltips keep them whole. Words under the plot (the
-  // funnel's steps) stand on end, side by side, instead of upright a word a line.
+  // rules), would leave the plot a sliver: the legend goes below, and labels on the left are
+  // wrapped onto lines of at most NARROW_LABEL px, each row made tall enough for three lines (cut
+  // short with … they read alike: two offers "Eksempelkommune …"); the table and the tooltips keep
+  // them whole. Words under the plot (the funnel's steps) stand on end, side by side, instead of
+  // upright a word a line.
+  const NARROW_ROW = 44; // px: a row of the plot with wrapped labels (three lines and a gap)
+  const NARROW_LINE_CHARS = 18; // characters on a label's line: about NARROW_LABEL px
+  const wrapped = (expr) =>
+    "split(trim(replace(" + expr + ", regexp('(.{1," + NARROW_LINE_CHARS + "}|\\\\S+)(\\\\s+|$)', 'g'), '$1\\n')), '\\n')";
   function narrow(spec, boxWidth) {
     // panels side by side (days by VUM level, a panel per municipality) go under each other, as
     // wide as the box allows: the second panel was out of sight, with nothing to say it was there
@@ -60,11 +66,17 @@
       delete spec.encoding.column;
       if (typeof spec.width === 'number') spec.width = Math.max(160, Math.min(spec.width, boxWidth - NARROW_FRAME));
     }
+    let tallRows = false;
     const walk = (node) => {
       if (Array.isArray(node)) { node.forEach(walk); return; }
       if (node === null || typeof node !== 'object') return;
       for (const [key, value] of Object.entries(node)) {
-        if (key === 'axis' && value && value.labelLimit > NARROW_LABEL) node.axis = Object.assign({}, value, { labelLimit: NARROW_LABEL });
+        // (a label that is lines already, the §82a changes, is only cut)
+        if (key === 'y' && value && value.type === 'nominal' && value.axis && value.axis.labelLimit > NARROW_LABEL && !/^split\(/.test(value.axis.labelExpr || '')) {
+          const axis = Object.assign({}, value.axis, { labelLimit: NARROW_LABEL, labelExpr: wrapped(value.axis.labelExpr ? '(' + value.axis.labelExpr + ')' : 'datum.label') });
+          node.y = Object.assign({}, value, { axis });
+          tallRows = true;
+        } else if (key === 'axis' && value && value.labelLimit > NARROW_LABEL) node.axis = Object.assign({}, value, { labelLimit: NARROW_LABEL });
         else if (key === 'x' && value && value.type === 'nominal' && value.axis && value.axis.labelAngle === 0) {
           const axis = Object.assign({}, value.axis, { labelAngle: -90, labelLimit: NARROW_LABEL });
           delete axis.labelExpr;
@@ -73,6 +85,7 @@
       }
     };
     for (const [key, value] of Object.entries(spec)) if (key !== 'datasets' && key !== 'config') walk(value);
+    if (tallRows) spec.height = { step: NARROW_ROW, for: 'position' };
     spec.config = Object.assign({}, spec.config, {
       legend: { orient: 'bottom', direction: 'vertical' },
       axisY: Object.assign({}, spec.config && spec.config.axisY, { labelLimit: NARROW_LABEL }),
