@@ -403,7 +403,10 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
       const body = request.body as Buffer;
       // Kafka: produced and acknowledged; embedded: in the log, its projection queued before the answer.
       const target = db;
-      const r = await ingestQueue(() => (pipeline.log === 'kafka' ? pipeline.ingest(body, 'http') : ingestEmbedded(target, body, 'http', { project: false })));
+      // Each request is an input of its own: the same bad line posted twice is two dead letters (the
+      // store keeps a (source, line, text) once, so that a file imported again adds none)
+      const source = `http ${new Date().toISOString()} ${request.id}`;
+      const r = await ingestQueue(() => (pipeline.log === 'kafka' ? pipeline.ingest(body, source) : ingestEmbedded(target, body, source, { project: false })));
       if (pipeline.log === 'embedded' && r.accepted > 0) projectPosted(r.logPosition);
       if (r.accepted > 0) eventsAdded(target);
       metrics.events.inc({ result: 'accepted' }, r.accepted);

@@ -26,7 +26,8 @@ describe('event ingest API', () => {
     });
     const dead = await listDeadLetters(server.db.conn, {});
     expect(dead).toHaveLength(1);
-    expect(dead[0]).toMatchObject({ source: 'http', line: 4 });
+    expect(dead[0]).toMatchObject({ line: 4 });
+    expect(dead[0]!.source).toMatch(/^http \d{4}-\d\d-\d\dT[\d:.]+Z \S+$/);
     // Days per week on 2024-03-01: the grant of 2 days (start 2024-02-05 ≤ 2024-03-01) is in effect.
     const report = await server.app.inject({ url: '/api/reports/days-per-week?municipality=350&on=2024-03-01' });
     expect(report.json().map((r: { grants: number }) => r.grants)).toEqual([0, 1, 0, 0, 0]);
@@ -147,6 +148,12 @@ describe('event ingest API, many rejected lines', () => {
     expect(body.rejected.map((r: { line: number }) => r.line)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
     expect(res.headers['x-sel104-rejected']).toBe('1500');
     expect(await listDeadLetters(server.db.conn, { limit: 10_000 })).toHaveLength(1500);
+    // the same bad line posted again is another dead letter (it was taken for the first one again)
+    const again = await server.app.inject({ method: 'POST', url: '/api/events', headers: { 'content-type': 'application/x-ndjson' }, payload: lines[0] });
+    expect(again.headers['x-sel104-rejected']).toBe('1');
+    const dead = await listDeadLetters(server.db.conn, { limit: 10_000 });
+    expect(dead).toHaveLength(1501);
+    expect(new Set(dead.filter((d) => d.raw === lines[0]).map((d) => d.source)).size).toBe(2);
   });
 });
 
@@ -216,5 +223,7 @@ describe('event ingest API, random POSTs', () => {
     const logged = (await server.db.conn.runAndReadAll('SELECT event_id FROM log.events ORDER BY position')).getRowsJS().map(([id]) => String(id));
     expect(logged).toHaveLength(accepted.size);
     expect(new Set(logged)).toEqual(accepted);
+    // and every rejected line is in the dead-letter store, a line posted twice twice
+    expect(await listDeadLetters(server.db.conn, { limit: 10_000 })).toHaveLength(invalid);
   }, 60_000);
 });
