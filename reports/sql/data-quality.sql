@@ -1,8 +1,9 @@
 -- Data quality (domain.md metric 10), each check with its count and up to five example ids.
 -- Anchor: each event's own date; services at offers that are now §82a: the snapshot date.
---   unknown_case                 case events whose case has no ApplicationReceived (a case that
---                                starts with a ServiceStarted naming the citizen is a case without
---                                application by design, contract §1, and is not counted)
+--   unknown_case                 case events whose case has no ApplicationReceived (a case with
+--                                no decision that starts with a ServiceStarted naming the citizen
+--                                is a case without application by design, contract §1, and is not
+--                                counted; one with a decision is: its decision has no application)
 --   unknown_offer                events naming an offer that has no OfferRegistered
 --   grant_days_outside_standard  grants and grant changes outside the standard's days per week
 --   attendance_outside_service   attendance on a day with no service of the case at that offer
@@ -18,7 +19,9 @@
 WITH known_cases AS (
   SELECT municipality, case_id FROM known_applications
   UNION
-  SELECT municipality, case_id FROM known_service_starts WHERE citizen_id IS NOT NULL
+  SELECT s.municipality, s.case_id FROM known_service_starts s
+  ANTI JOIN known_decisions d ON d.municipality = s.municipality AND d.case_id = s.case_id
+  WHERE s.citizen_id IS NOT NULL
 ),
 case_events AS (
   -- every case event but attendance

@@ -95,6 +95,7 @@ describe('complaints: the period filter is on the complaint received date', () =
   const c8 = caseOf('350', 'c-8');
   const c9 = caseOf('350', 'c-9');
   const r1 = caseOf('265', 'r-1');
+  const r2 = caseOf('265', 'r-2');
   const events = [
     // k-7: decision 2023-12-20 (before the period), complaint received 2024-01-10 (in the period):
     //      11 days to 12-31 + 10 = 21 days → timely. Maintained; forwarded 2024-02-01
@@ -111,6 +112,9 @@ describe('complaints: the period filter is on the complaint received date', () =
     // Roskilde k-r1: decision 2024-04-02, complaint 2024-04-10 (8 days) → timely; fully reversed.
     r1.applied('2024-02-01'), r1.granted('2024-04-02'),
     r1.complaint('2024-04-10', 'k-r1'), r1.reassessed('2024-04-20', 'k-r1', 'full_reversal'),
+    // Roskilde k-r2: received 2024-06-03 about d-old, a decision the log does not hold (made before
+    // the data begins): a complaint, but not one shown to be timely. Not reassessed yet.
+    r2.complaint('2024-06-03', 'k-r2', { decisionId: 'd-old' }),
   ];
   let s: Scenario;
   beforeAll(async () => { s = await given(events); });
@@ -121,8 +125,10 @@ describe('complaints: the period filter is on the complaint received date', () =
     expect(rows).toEqual([
       {
         municipality: '265',
-        decisions: 1, complaints: 1, caseHandlingComplaints: 0,
-        timelyPct: 100.0, // k-r1: 8 days → 1 ÷ 1
+        decisions: 1, complaints: 2, caseHandlingComplaints: 0, // k-r1, k-r2
+        // k-r1: 8 days; k-r2's decision is unknown, so not shown timely → 1 ÷ 2 (it said 100.0:
+        // 1 ÷ the 1 complaint with a known decision)
+        timelyPct: 50.0,
         fullReversal: 1, partial: 0, maintained: 0, forwarded: 0,
         forwardedOnTimePct: null, // no complaint reassessed partial or maintained: denominator 0
         upheld: 0, changedOrAnnulled: 0, remitted: 0, dismissed: 0,

@@ -23,6 +23,7 @@ describe('data-quality: each check on a small Roskilde scenario', () => {
   const q5 = caseOf('265', 'q-5');
   const q6 = caseOf('265', 'q-6');
   const q7 = caseOf('265', 'q-7'); // a ServiceStarted with no application and no citizenId
+  const q8 = caseOf('265', 'q-8'); // a decision and a ServiceStarted naming the citizen, no application
   const l0 = caseOf('350', 'l-0');
   const events = [
     offer('265', '2020-01-01', 'itc'),
@@ -50,6 +51,9 @@ describe('data-quality: each check on a small Roskilde scenario', () => {
     q6.applied('2024-04-01'), q6.granted('2024-04-15', { offerId: 'ghost' }), q6.started('2024-04-15', 'ghost'),
     // q-7: no application and no citizenId → unknown_case 1 event and service_without_citizen 1.
     q7.started('2024-05-01', 'itc'),
+    // q-8: granted and started with citizenId, but no application: not a case without application
+    //      by design (that one has no decision, contract §1) → unknown_case 2 events.
+    q8.granted('2024-06-03', { offerId: 'itc' }), q8.started('2024-06-10', 'itc', 'SEL104', true),
     // l-0: Lejre application received 2018-11-01, before lejre-old (from 2019-01-01).
     l0.applied('2018-11-01'),
   ];
@@ -60,8 +64,9 @@ describe('data-quality: each check on a small Roskilde scenario', () => {
   it('2024, on 2024-12-31: counts and example case ids per check; zeros for the rest', async () => {
     expect(await s.report('data-quality', { from: '2024-01-01', to: '2024-12-31', on: '2024-12-31' })).toEqual([
       ...rowsOf('265', {
-        // q-2: AssessmentCompleted 03-01 + DecisionMade 03-10; q-7: ServiceStarted 05-01 → 3 events
-        unknown_case: { count: 3, examples: ['q-2', 'q-7'] },
+        // q-2: AssessmentCompleted 03-01 + DecisionMade 03-10; q-7: ServiceStarted 05-01;
+        // q-8: DecisionMade 06-03 + ServiceStarted 06-10 → 5 events (q-8 was not counted)
+        unknown_case: { count: 5, examples: ['q-2', 'q-7', 'q-8'] },
         // q-6: DecisionMade 04-15 + ServiceStarted 04-15 at 'ghost' → 2 events
         unknown_offer: { count: 2, examples: ['q-6'] },
         // (days per week 1–5 is enforced by the event schema, and both standards allow 1–5)
