@@ -849,8 +849,8 @@ export const PAGES: readonly Page[] = [
         description: (ctx) => {
           const [da, en] = (['da', 'en'] as const).map((lang) => ruleInWords(ctx, lang, (v) => v.absenceFlagPct, t('%', '%'))) as [string, string];
           return t(
-            `Sager med mindst 8 planlagte dage og et fravær på mindst ${da} (kvalitetsstandardens tærskel) i de 56 dage frem til datoen, pr. tilbud. Tabellen viser sagerne til dialog med borger og tilbud.`,
-            `Cases with at least 8 planned days and absence of at least ${en} (the quality standard's threshold) in the 56 days up to the date, by offer. The table lists the cases for a dialogue with citizen and provider.`,
+            `Sager med mindst 8 planlagte dage og et fravær på mindst ${da} (en tærskel fastsat lokalt, ikke i kvalitetsstandarden) i de 56 dage frem til datoen, pr. tilbud. Tabellen viser sagerne til dialog med borger og tilbud.`,
+            `Cases with at least 8 planned days and absence of at least ${en} (a threshold set locally, not by the quality standard) in the 56 days up to the date, by offer. The table lists the cases for a dialogue with citizen and provider.`,
           );
         },
         columns: [col('municipality', 'Kommune', 'Municipality'), col('caseId', 'Sag', 'Case'), col('offerId', 'Tilbud', 'Offer'), col('plannedDays', 'Planlagte dage', 'Planned days'), col('absenceRatePct', 'Fravær (%)', 'Absence (%)')],
