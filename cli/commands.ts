@@ -37,12 +37,17 @@ const globals = (cmd: Command): GlobalOptions => cmd.optsWithGlobals() as Global
 /**
  * @param reads the command only reads (report, council-report, dlq): a database that is not there
  *              is an error naming the path, not a new empty one that reports zeros
+ * @param replays the command replays the embedded log (rebuild, project): so must its file
  */
-async function withDatabase<T>(opts: GlobalOptions, fn: (db: Database) => Promise<T>, { reads = false } = {}): Promise<T> {
+async function withDatabase<T>(opts: GlobalOptions, fn: (db: Database) => Promise<T>, { reads = false, replays = false } = {}): Promise<T> {
   const paths = resolvePaths({ db: opts.db });
   if (existsSync(paths.db) && statSync(paths.db).isDirectory()) throw new Sel104Error('SEL104_ERR_USAGE', `the database ${paths.db} is a folder; give a file (--db or SEL104_DB)`);
   if (reads && !existsSync(paths.db)) {
     throw new Sel104Error('SEL104_ERR_FILE_NOT_FOUND', `no database at ${paths.db}; import events first (sel104 import FILE), or name another with --db or SEL104_DB`);
+  }
+  // (a mistyped --db would otherwise leave two empty files behind)
+  if (replays && !existsSync(paths.log)) {
+    throw new Sel104Error('SEL104_ERR_FILE_NOT_FOUND', `no embedded log at ${paths.log}; import events first (sel104 import FILE), or name another database with --db or SEL104_DB`);
   }
   const db = await openDatabase(paths);
   try {
@@ -196,7 +201,7 @@ export function commands(program: Command): void {
           await new Promise((res) => setTimeout(res, o.interval));
           await catchUp(db.conn, { batchSize: o.batchSize });
         }
-      });
+      }, { replays: true });
     });
 
   program
@@ -292,7 +297,7 @@ export function commands(program: Command): void {
         const r = await rebuild(db.conn, { onProgress: (p) => bar.update(p.position) });
         bar.stop();
         process.stderr.write(`rebuilt projections from ${r.projected} events\n`);
-      });
+      }, { replays: true });
     });
 
   program

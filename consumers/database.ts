@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import { toSel104Error } from '../schemas/errors.ts';
+import { Sel104Error, toSel104Error } from '../schemas/errors.ts';
 
 export const DEFAULT_DB = './data/sel104.duckdb';
 
@@ -15,6 +15,10 @@ export interface DatabasePaths {
 /** The embedded log sits beside the projection: data/sel104.duckdb → data/sel104.log.duckdb. */
 export function resolvePaths({ db = process.env.SEL104_DB ?? DEFAULT_DB, log = process.env.SEL104_LOG_DB }: Partial<DatabasePaths> = {}): DatabasePaths {
   const dbPath = resolve(db);
+  // (the log named as the database would get a log of its own beside it, x.log.log.duckdb, and report zeros)
+  if (log === undefined && dbPath.endsWith('.log.duckdb')) {
+    throw new Sel104Error('SEL104_ERR_USAGE', `${dbPath} is the embedded log; --db names the projection database (${dbPath.replace(/\.log\.duckdb$/, '.duckdb')}), and its log is found beside it`);
+  }
   const logPath = resolve(log ?? dbPath.replace(/(\.duckdb)?$/, '.log.duckdb'));
   return { db: dbPath, log: logPath };
 }
@@ -31,7 +35,39 @@ export interface Database {
  * (DuckDB locks them); a transaction writes to one of them only, which is how the log and the
  * projection stay independent: the log commits first, the projection catches up.
  */
+/**
+ * Refuses a file that is there but is no DuckDB database: DuckDB opens a data file (NDJSON, CSV)
+ * named as a database as an in-memory one, so an import into it would be lost and reports zeros.
+ */
+function checkDuckDbFile(path: string, what: string, option: string): void {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw new Sel104Error('SEL104_ERR_USAGE', `${path} is a folder; ${option} names the ${what}'s file`);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof Sel104Error) throw err;
+    return; // not there yet: created
+  }
+  // A DuckDB file holds "DUCK" at byte 8; an empty file is no database either
+  const head = Buffer.alloc(12);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, 12, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (size < 12 || head.toString('latin1', 8, 12) !== 'DUCK') {
+    throw new Sel104Error('SEL104_ERR_USAGE', `${path} is not a DuckDB database${size === 0 ? ' (it is empty)' : ''}; ${option} names the ${what}, such as data/sel104.duckdb`);
+  }
+}
+
 export async function openDatabase(paths: DatabasePaths, { memoryLimit = process.env.SEL104_MEMORY_LIMIT ?? '512MB', readOnly = false } = {}): Promise<Database> {
+  checkDuckDbFile(paths.db, 'projection database', '--db');
+  checkDuckDbFile(paths.log, 'embedded log', 'SEL104_LOG_DB');
+  if (!/^\d+(\.\d+)?\s*(B|[KMGT]i?B)$/i.test(memoryLimit.trim())) {
+    throw new Sel104Error('SEL104_ERR_USAGE', `SEL104_MEMORY_LIMIT: must be a size such as 512MB or 2GB (got "${memoryLimit}")`);
+  }
   if (!readOnly) {
     mkdirSync(dirname(paths.db), { recursive: true });
     mkdirSync(dirname(paths.log), { recursive: true });

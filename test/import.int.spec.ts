@@ -223,10 +223,30 @@ describe('CLI errors are one clear line with the catalogue exit code', () => {
     expect([input.status, input.stderr.trim()]).toEqual([2, `sel104: ${tmp.dir} is a folder; give an NDJSON file (or - for standard input) [SEL104_ERR_USAGE]`]);
   });
 
-  it('rebuild with no log says what to do', () => {
-    const r = cli(['rebuild'], { db: tmp.db });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/the embedded log is empty/);
+  it('rebuild with no log says what to do, and creates nothing (it left two empty files for a mistyped --db)', () => {
+    const missing = join(tmp.dir, 'typo.duckdb');
+    for (const args of [['rebuild'], ['project', '--once']]) {
+      const r = cli(args, { db: missing });
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.trim()).toBe(`sel104: no embedded log at ${join(tmp.dir, 'typo.log.duckdb')}; import events first (sel104 import FILE), or name another database with --db or SEL104_DB [SEL104_ERR_FILE_NOT_FOUND]`);
+      expect(existsSync(missing) || existsSync(join(tmp.dir, 'typo.log.duckdb'))).toBe(false);
+    }
+  });
+
+  it('a --db that is no DuckDB database, or is the log, is bad usage naming it (an NDJSON file was opened as an in-memory database: the import lost, reports zeros)', () => {
+    const ndjson = join(tmp.dir, 'events.ndjson');
+    writeFileSync(ndjson, '{"a":1}\n');
+    const asDb = cli(['import', ndjson], { db: ndjson });
+    expect(asDb.status).toBe(2);
+    expect(asDb.stderr.trim()).toBe(`sel104: ${ndjson} is not a DuckDB database; --db names the projection database, such as data/sel104.duckdb [SEL104_ERR_USAGE]`);
+    expect(existsSync(`${ndjson}.log.duckdb`)).toBe(false);
+    const log = join(tmp.dir, 'x.log.duckdb');
+    const asLog = cli(['report', 'volume'], { db: log });
+    expect(asLog.status).toBe(2);
+    expect(asLog.stderr).toMatch(/x\.log\.duckdb is the embedded log; --db names the projection database \(.*x\.duckdb\)/);
+    const bad = cli(['import', ndjson], { db: join(tmp.dir, 'm.duckdb'), env: { SEL104_MEMORY_LIMIT: 'abc' } });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toBe('sel104: SEL104_MEMORY_LIMIT: must be a size such as 512MB or 2GB (got "abc") [SEL104_ERR_USAGE]');
   });
 
   it('an invalid --standards directory stops every command with the file and field', () => {
