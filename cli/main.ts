@@ -13,7 +13,8 @@ const program = new Command()
   .addOption(new Option('--standards <dir>', 'quality standards (*.json), replacing the shipped set in standards/').env('SEL104_STANDARDS'))
   .showSuggestionAfterError()
   .exitOverride()
-  .configureOutput({ outputError: (str, write) => write(`sel104: ${str.replace(/^error: /, '').trim()}\n`) });
+  // (commander's own errors are bad usage too, and carry its code like every other error)
+  .configureOutput({ outputError: (str, write) => write(`sel104: ${str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ').replace(/\.$/, '')}; see sel104 --help [SEL104_ERR_USAGE]\n`) });
 
 // Standards are configuration: validated and frozen once, before any command runs (contract §2).
 program.hook('preAction', (root) => {
@@ -22,6 +23,12 @@ program.hook('preAction', (root) => {
 
 commands(program);
 
+// A reader that stops early (sel104 simulate | head) closes the pipe: stop quietly, as Unix tools do
+const closedPipe = (err: unknown) => (err as { code?: unknown } | null)?.code === 'EPIPE';
+process.stdout.on('error', (err) => {
+  if (closedPipe(err)) process.exit(0);
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
@@ -29,6 +36,7 @@ try {
     // Help and version exit 0; every other parse error is bad usage (contract §3: exit 2).
     process.exit(err.exitCode === 0 ? 0 : 2);
   }
+  if (closedPipe(err)) process.exit(0);
   const e = toSel104Error(err);
   process.stderr.write(`sel104: ${e.message} [${e.code}]\n`);
   if (process.env.SEL104_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);

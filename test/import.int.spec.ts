@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -188,8 +188,20 @@ describe('CLI errors are one clear line with the catalogue exit code', () => {
     expect(device.stderr).toBe('sel104: /dev/null is not a file; give an NDJSON file, a pipe, or - for standard input [SEL104_ERR_USAGE]\n');
   });
 
-  it('an unknown command or option is bad usage: exit 2', () => {
-    expect(cli(['imprt'], { db: tmp.db }).status).toBe(2);
+  it('a reader that stops early (simulate | head) ends it quietly with exit 0 (it said "write EPIPE", exit 1)', async () => {
+    const child = spawn(process.execPath, [BIN, 'simulate', '--scale', '0.2'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((res) => child.on('close', res));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
+  it('an unknown command or option is bad usage: exit 2, one line with the code', () => {
+    const typo = cli(['imprt'], { db: tmp.db });
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toBe("sel104: unknown command 'imprt' (Did you mean import?); see sel104 --help [SEL104_ERR_USAGE]\n");
+    expect(cli(['report', 'volume', '--format', 'xml'], { db: tmp.db }).stderr).toMatch(/^sel104: option .*Allowed choices are table, json, csv, excel-csv, parquet, arrow; see sel104 --help \[SEL104_ERR_USAGE\]\n$/);
     const r = cli(['simulate', '--scale', 'many'], { db: tmp.db });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--scale: must be a positive number/);
