@@ -38,7 +38,9 @@ try {
   }
   if (closedPipe(err)) process.exit(0);
   const e = toSel104Error(err);
-  process.stderr.write(`sel104: ${e.message} [${e.code}]\n`);
+  // a report parameter is named by the option typed (--as-of), as the API names its query field (asOf)
+  const message = e.code === 'SEL104_ERR_BAD_PARAMETER' ? e.message.replace(/^([a-z][A-Za-z]*):/, (_, f: string) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}:`) : e.message;
+  process.stderr.write(`sel104: ${message} [${e.code}]\n`);
   if (process.env.SEL104_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   process.exit(e.exitCode);
 }

@@ -397,7 +397,7 @@ describe('publicReport (small-number suppression of the aggregate reports)', () 
       expect(parquet.stderr).toBe(`wrote 0 rows to ${file}\n`);
       const other = cli(['report', 'volume', '--offer', 'o-1', '--format', 'json', ...year], { db: tmp.db });
       expect(other.status).toBe(2);
-      expect(other.stderr).toMatch(/^sel104: offer: volume has no row per offer; offer narrows days-per-week-by-offer, .*\[SEL104_ERR_BAD_PARAMETER\]\n$/);
+      expect(other.stderr).toMatch(/^sel104: --offer: volume has no row per offer; offer narrows days-per-week-by-offer, .*\[SEL104_ERR_BAD_PARAMETER\]\n$/);
     });
 
     it('refuses a case-level report, parquet and a bad threshold in one line, exit 2', () => {

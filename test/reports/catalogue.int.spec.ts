@@ -106,9 +106,9 @@ describe('the whole catalogue on simulated data', () => {
   it('refuses bad requests with one line naming the field and the rule, exit 2', () => {
     const cases: [string[], RegExp][] = [
       [['report', 'nonsense'], /unknown report "nonsense".*\[SEL104_ERR_UNKNOWN_REPORT\]/],
-      [['report', 'volume', '--from', '2024-02-30'], /from: must be a real calendar date \[SEL104_ERR_BAD_PARAMETER\]/],
-      [['report', 'volume', '--from', '2024-05-01', '--to', '2024-04-01'], /from: must not be after to \(2024-04-01\)/],
-      [['report', 'volume', '--as-of', '2024-05-01'], /asOf: must be an ISO 8601 timestamp with offset/],
+      [['report', 'volume', '--from', '2024-02-30'], /sel104: --from: must be a real calendar date \[SEL104_ERR_BAD_PARAMETER\]/],
+      [['report', 'volume', '--from', '2024-05-01', '--to', '2024-04-01'], /--from: must not be after to \(2024-04-01\)/],
+      [['report', 'volume', '--as-of', '2024-05-01'], /sel104: --as-of: must be an ISO 8601 timestamp with offset/],
       [['report', 'volume', '--by', 'week'], /by: must be month, quarter or year/],
       [['report', 'volume', '--municipality', '101'], /municipality: no quality standard for 101/],
       [['report', 'volume', '--format', 'parquet'], /--format parquet needs --out FILE/],
