@@ -137,6 +137,9 @@ const INGEST_ROUTE_SCHEMA = {
 
 const sendProblem = (reply: FastifyReply, p: Problem) =>
   reply.code(p.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(p));
+/** A catalogued error as problem+json, with its code. */
+const sendError = (reply: FastifyReply, e: Sel104Error) =>
+  sendProblem(reply, { type: `urn:sel104:error:${e.code}`, title: ERRORS[e.code].title, status: e.status, detail: e.message, code: e.code });
 
 /**
  * The HTTP face of sel104: the dashboards, the report API, event ingest, the health check, metrics
@@ -146,7 +149,7 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
   const app = Fastify({
     logger,
     // a URL fastify cannot decode (`/api/reports/%zz`) is a problem like any other
-    frameworkErrors: (err, _request, reply) => sendProblem(reply, { type: 'about:blank', title: 'Bad Request', status: 400, detail: err.message }),
+    frameworkErrors: (err, _request, reply) => sendError(reply, new Sel104Error('SEL104_ERR_USAGE', err.message)),
   });
   let db = initialDb;
   // Reports run on a connection of their own: its temp tables hold the report parameters.
@@ -340,6 +343,13 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
       const { name } = request.params as { name: string };
       // `format=csv|arrow` in the query string stands in for the Accept header (download links).
       const { format, ...query } = request.query as Record<string, unknown>;
+      // (a parameter given twice said "must be a 3-digit municipality code" of a list)
+      const repeated = Object.keys(request.query as object).find((k) => Array.isArray((request.query as Record<string, unknown>)[k]));
+      if (repeated) throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `${repeated}: must be given once`);
+      // an offset's "+" not written %2B arrives as a space: say so, it is the usual slip
+      if (typeof query.asOf === 'string' && /T[\d:.]+ \d\d:?\d\d$/.test(query.asOf)) {
+        throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `asOf: must be an ISO 8601 timestamp with offset; "${query.asOf}" has a space where the offset's + goes (a + in a URL must be written %2B)`);
+      }
       if (format !== undefined && format !== 'json' && format !== 'csv' && format !== 'arrow') {
         throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', 'format: must be json, csv or arrow');
       }
@@ -433,7 +443,7 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
     }
     const e = toSel104Error(err);
     if (e.status >= 500) process.stderr.write(`sel104: ${e.message} [${e.code}]\n`);
-    return sendProblem(reply, { type: `urn:sel104:error:${e.code}`, title: ERRORS[e.code].title, status: e.status, detail: e.message, code: e.code });
+    return sendError(reply, e);
   });
 
   return app;

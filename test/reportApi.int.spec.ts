@@ -131,6 +131,9 @@ describe('report API', () => {
     for (const [q, detail] of [
       ['/api/reports/volume?offer=o-1', 'offer: volume has no row per offer; offer narrows days-per-week-by-offer, days-per-week-by-offer-level, absence, absence-flags, migrations-82a'],
       [`${url}&offer=`, 'offer: must not be empty'],
+      // (it said "must be a 3-digit municipality code" of the list)
+      ['/api/reports/volume?municipality=350&municipality=265', 'municipality: must be given once'],
+      ['/api/reports/volume?asOf=2025-01-01T00:00:00+01:00', 'asOf: must be an ISO 8601 timestamp with offset; "2025-01-01T00:00:00 01:00" has a space where the offset\'s + goes (a + in a URL must be written %2B)'],
     ]) {
       const res = await app.inject({ url: q });
       expect(res.statusCode, q).toBe(400);
@@ -143,7 +146,7 @@ describe('report API', () => {
       const res = await app.inject({ url });
       expect(res.statusCode, url).toBe(400);
       expect(res.headers['content-type'], url).toMatch(/^application\/problem\+json/);
-      expect(res.json(), url).toMatchObject({ status: 400, title: 'Bad Request' });
+      expect(res.json(), url).toMatchObject({ status: 400, code: 'SEL104_ERR_USAGE', type: 'urn:sel104:error:SEL104_ERR_USAGE' });
     }
     for (const file of ['__proto__', 'toString', 'constructor', 'hasOwnProperty', 'vega.js']) {
       const res = await app.inject({ url: `/vendor/${file}` });
