@@ -16,7 +16,7 @@ import { loadStandards, type Standard } from '../schemas/standard.ts';
 import { OFFER_REPORTS, REPORT_NAMES, REPORTS } from '../reports/catalogue.ts';
 import { ReportParams, todayInCopenhagen } from '../reports/params.ts';
 import { renderText, toArrowIpc } from '../reports/formats.ts';
-import { checkRequest, runReport, type ReportResult } from '../reports/runner.ts';
+import { checkOfferKnown, checkRequest, runReport, type ReportResult } from '../reports/runner.ts';
 import { ProjectionCache } from './reportCache.ts';
 import { publicArrowIpc, publicDeclaration, publicReport, publicResult } from '../reports/public.ts';
 import { type AccessTokens, type Role } from './access.ts';
@@ -317,6 +317,15 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
       const on = f.on ?? (await serial(() => lastDataDate(db.conn, todayInCopenhagen())));
       // the offers by name: the offer filter lists them, the charts and tables name them
       const offers = await serial(() => registeredOffers(db.conn));
+      // an offer never registered nor named by any event is a typo: said, not drawn as "no data"
+      if (offer && !offers.some((o) => o.offerId === offer)) {
+        const unknown = await serial(() => checkOfferKnown(db.conn, offer).then(() => undefined, (err: unknown) => toSel104Error(err)));
+        if (unknown) {
+          const [field, ...rule] = unknown.message.split(': ');
+          return reply.code(400).type('text/html; charset=utf-8').header('content-security-policy', DASHBOARD_CSP).header('cache-control', 'no-store')
+            .send(renderDashboardPage(page, { lang, filters: { ...f, offer }, standards, offers, problem: { field: field!, rule: rule.join(': ') } }));
+        }
+      }
       return reply
         .type('text/html; charset=utf-8')
         .header('content-security-policy', DASHBOARD_CSP)

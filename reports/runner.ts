@@ -147,7 +147,19 @@ export async function runReport(conn: DuckDBConnection, name: string, raw: unkno
     for (const [col, kind] of kinds) row[col] = coerce(kind, r[col]);
     return row;
   });
+  // no rows of an offer the log never named is a typo, not "no data"
+  if (params.offer !== undefined && rows.length === 0) await checkOfferKnown(conn, params.offer);
   return { def, params, columns: [...(params.by ? ['period'] : []), ...kinds.map(([c]) => c)], rows };
+}
+
+/** An offer is known when it was registered or any decision, start or registration named it. */
+export async function checkOfferKnown(conn: DuckDBConnection, offer: string): Promise<void> {
+  const named = (await conn.runAndReadAll(
+    `SELECT EXISTS (SELECT 1 FROM offers WHERE offer_id = $1) OR EXISTS (SELECT 1 FROM decisions WHERE offer_id = $1)
+         OR EXISTS (SELECT 1 FROM service_starts WHERE offer_id = $1) OR EXISTS (SELECT 1 FROM attendance WHERE offer_id = $1)`,
+    [offer],
+  )).getRowsJS()[0]![0];
+  if (named !== true) throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `offer: no offer "${offer}" is registered or named by any event`);
 }
 
 /**

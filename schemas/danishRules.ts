@@ -51,6 +51,7 @@ export const DANISH_RULES: readonly (readonly [RegExp, string])[] = [
   [/^no quality standard for (.*) \(have (.*)\)$/, 'ingen kvalitetsstandard for $1 (der er en for $2)'],
   [/^must not be after to \((.*)\)$/, 'må ikke ligge efter til-datoen ($1)'],
   [/^must be given once$/, 'må kun angives én gang'],
+  [/^no offer "(.*)" is registered or named by any event$/, 'intet tilbud "$1" er registreret eller nævnt i en hændelse'],
 ];
 
 /** A rule in Danish: rewritten by the first pattern that matches, else as it is. */

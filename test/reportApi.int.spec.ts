@@ -18,6 +18,8 @@ describe('report API', () => {
   beforeAll(async () => {
     s = await given([
       offer('350', '2023-01-01', 'o-1'),
+      // (an offer of another municipality: known, and no row in Lejre's reports)
+      offer('265', '2023-01-01', 'o-2'),
       c1.applied('2024-01-02'),
       c1.granted('2024-03-01', { daysPerWeek: 3, transport: 'public', startDate: '2024-03-04' }),
       c1.started('2024-03-04'),
@@ -133,6 +135,8 @@ describe('report API', () => {
       [`${url}&offer=`, 'offer: must not be empty'],
       // (it said "must be a 3-digit municipality code" of the list)
       ['/api/reports/volume?municipality=350&municipality=265', 'municipality: must be given once'],
+      // (an offer no event names gave [] as if there were no data)
+      [`${url}&offer=nosuch`, 'offer: no offer "nosuch" is registered or named by any event'],
       ['/api/reports/volume?asOf=2025-01-01T00:00:00+01:00', 'asOf: must be an ISO 8601 timestamp with offset; "2025-01-01T00:00:00 01:00" has a space where the offset\'s + goes (a + in a URL must be written %2B)'],
     ]) {
       const res = await app.inject({ url: q });

@@ -101,6 +101,8 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
     expect(await page('offer=a&offer=b')).toEqual({ status: 400, type: 'text/html; charset=utf-8', alert: 'Filteret kan ikke bruges. Tilbud: må kun angives én gang', form: true });
     expect((await page('from=2024-01-01&from=2024-02-01&lang=en')).alert).toBe('The filter cannot be used. From: must be given once');
     expect((await page('lang=en&lang=da')).alert).toBe('Filteret kan ikke bruges. Sprog: må kun angives én gang');
+    // an offer no event names (it drew every chart empty, as if there were no data)
+    expect(await page('offer=nosuch')).toEqual({ status: 400, type: 'text/html; charset=utf-8', alert: 'Filteret kan ikke bruges. Tilbud: intet tilbud &quot;nosuch&quot; er registreret eller nævnt i en hændelse', form: true });
     // a shared link with a mail program's tracking parameter, or a report parameter the pages do not use
     for (const query of ['utm_source=mail&from=2024-01-01', 'by=week']) expect(await page(query), query).toMatchObject({ status: 200, alert: undefined, form: true });
   });
