@@ -2,7 +2,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Admin, Batch, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { ensureDeadLetterStore } from '../producers/embeddedLog.ts';
 import { kafkaClient, unavailable, withinDeadline, type KafkaSettings } from '../producers/kafka.ts';
-import { Sel104Error } from '../schemas/errors.ts';
+import { Sel104Error, toSel104Error } from '../schemas/errors.ts';
+import { redactCpr, validateLine, type Reason } from '../schemas/validate.ts';
 import { inTransaction, queryRows } from './database.ts';
 import { ensureProjectionSchema, projectEvents } from './projector.ts';
 import { sqlTimestamp } from '../schemas/primitives.ts';
@@ -274,18 +275,41 @@ export class KafkaProjector {
     const taken = [...this.pending.values()];
     this.pending = new Map();
     this.pendingCount = 0;
-    const events = taken.filter((e) => e.topic === this.settings.topic).flatMap((e) => e.messages);
+    const eventsOf = taken.filter((e) => e.topic === this.settings.topic);
+    let events = eventsOf.flatMap((e) => e.messages);
     const letters = taken.filter((e) => e.topic === this.settings.dlqTopic).flatMap((e) => e.messages);
     // Idempotent, so it may go first: after a crash before the commit below it stores nothing twice.
-    const deadLetters = await this.storeDeadLetters(letters);
-    await this.stageEvents(events);
+    let deadLetters = await this.storeDeadLetters(letters);
     const conn = this.conn;
-    const projected = await inTransaction(conn, async () => {
-      await projectEvents(conn, 'stage.kafka_events');
-      const n = (await conn.run(`INSERT INTO kafka_event_ids SELECT event_id FROM stage.kafka_events`)).rowsChanged;
-      for (const e of taken) await this.saveOffset(e.topic, e.partition, e.next);
-      return n;
-    });
+    const project = async () => {
+      await this.stageEvents(events);
+      return inTransaction(conn, async () => {
+        await projectEvents(conn, 'stage.kafka_events');
+        const n = (await conn.run(`INSERT INTO kafka_event_ids SELECT event_id FROM stage.kafka_events`)).rowsChanged;
+        for (const e of taken) await this.saveOffset(e.topic, e.partition, e.next);
+        return n;
+      });
+    };
+    let projected: number;
+    try {
+      projected = await project();
+    } catch (err) {
+      // Our producer validated every message; one that another wrote (or that fails the schema
+      // of this version) goes to the dead-letter store with zod's reasons, and the rest is
+      // projected: a message that cannot be projected must not stop every partition for good.
+      const rejected = eventsOf.flatMap((e) => e.messages.flatMap((m) => {
+        const text = m.value?.toString('utf8') ?? '';
+        const verdict = validateLine(text);
+        return verdict.ok ? [] : [{ source: `kafka ${e.topic}[${e.partition}]`, line: Number(m.offset), reasons: verdict.reasons, raw: redactCpr(text), m }];
+      }));
+      if (rejected.length === 0) {
+        throw new Sel104Error(toSel104Error(err).code, `projecting ${eventsOf.map((e) => `${e.topic}[${e.partition}]`).join(', ')}: ${toSel104Error(err).message}`);
+      }
+      deadLetters += await this.storeRejected(rejected);
+      const bad = new Set(rejected.map((r) => r.m));
+      events = events.filter((m) => !bad.has(m));
+      projected = await project();
+    }
     for (const e of taken) this.stored.set(keyOf(e.topic, e.partition), e.next);
     await this.consumer?.commitOffsets(taken.map((e) => ({ topic: e.topic, partition: e.partition, offset: String(e.next) }))).catch(() => undefined);
     const info = { messages: events.length + letters.length, projected, duplicates: events.length - projected, deadLetters };
@@ -313,8 +337,13 @@ export class KafkaProjector {
       app.endRow();
     }
     app.closeSync();
-    // The producer validated every message; a message without an eventId (not written by
-    // sel104) is not projected and counts with the duplicates as dropped.
+    // The producer validated every message: one that is not even a JSON object with an eventId
+    // was written by someone else, and goes to the checks of flush() (its dead letter)
+    const foreign = Number((await conn.runAndReadAll(
+      `SELECT count(*) FROM stage.kafka_batch
+       WHERE CASE WHEN json_valid(value) THEN json_type(value) <> 'OBJECT' OR (value->>'eventId') IS NULL ELSE true END`,
+    )).getRowsJS()[0]![0]);
+    if (foreign > 0) throw new Sel104Error('SEL104_ERR_INTERNAL', `${foreign} messages are not sel104 events (no JSON object with an eventId)`);
     await conn.run(`CREATE OR REPLACE TABLE stage.kafka_events AS
       SELECT * FROM (
         SELECT position, value->>'eventId' AS event_id, value->>'type' AS type, value->>'municipality' AS municipality,
@@ -323,6 +352,30 @@ export class KafkaProjector {
         FROM stage.kafka_batch WHERE json_valid(value)
         QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY position) = 1
       ) b WHERE event_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM kafka_event_ids k WHERE k.event_id = b.event_id)`);
+  }
+
+  /** Event-topic messages that failed validation into the store, each (source, line, text) once. */
+  private async storeRejected(rejected: readonly { source: string; line: number; reasons: Reason[]; raw: string }[]): Promise<number> {
+    const conn = this.conn;
+    const receivedAt = new Date().toISOString();
+    await conn.run(`ATTACH IF NOT EXISTS ':memory:' AS stage`);
+    await conn.run(`CREATE OR REPLACE TABLE stage.kafka_rejected (source VARCHAR, line BIGINT, reasons VARCHAR, raw VARCHAR)`);
+    const app = await conn.createAppender('kafka_rejected', 'main', 'stage');
+    for (const r of rejected) {
+      app.appendVarchar(r.source);
+      app.appendBigInt(BigInt(r.line));
+      app.appendVarchar(JSON.stringify(r.reasons));
+      app.appendVarchar(r.raw);
+      app.endRow();
+    }
+    app.closeSync();
+    return (await conn.run(
+      `INSERT INTO log.dead_letters
+       SELECT CAST($1 AS TIMESTAMPTZ), r.source, r.line, r.reasons, r.raw FROM stage.kafka_rejected r
+       ANTI JOIN log.dead_letters d ON d.source = r.source AND d.line = r.line AND d.raw = r.raw
+       ORDER BY r.source, r.line`,
+      [receivedAt],
+    )).rowsChanged;
   }
 
   /** Dead letters into the store, each (source, line, text) once. */
