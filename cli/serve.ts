@@ -9,6 +9,7 @@ import { importLines } from '../producers/importer.ts';
 import { ndjsonChunks } from '../producers/ndjson.ts';
 import { estimateEvents, simulate, type SimulateOptions } from '../producers/simulator/index.ts';
 import { KafkaProjector } from '../consumers/kafkaProjector.ts';
+import { ProjectorSupervisor } from '../consumers/projectorSupervisor.ts';
 import { kafkaPipeline, openEmbeddedIngest, type Pipeline } from '../dashboards/pipeline.ts';
 import { kafkaSettings } from '../producers/kafka.ts';
 import { Sel104Error, toSel104Error } from '../schemas/errors.ts';
@@ -65,14 +66,14 @@ export async function serve({ db: dbPath, host, port, demo, log = 'embedded', pu
   const db = source ? await source.open() : await openDatabase(resolvePaths({ db: dbPath }));
   let app: ReturnType<typeof buildServer> | undefined;
   let pipeline: Pipeline | undefined;
-  let projector: KafkaProjector | undefined;
+  let projector: ProjectorSupervisor | undefined;
   try {
     if (log === 'kafka') {
       const settings = kafkaSettings();
       if (!source) {
         await ensureProjectionSchema(db.conn);
-        projector = new KafkaProjector(db.conn, settings);
-        await startProjector(projector, settings.brokers);
+        projector = new ProjectorSupervisor(() => new KafkaProjector(db.conn, settings));
+        await projector.start();
       }
       pipeline = kafkaPipeline(settings, projector);
     } else {
@@ -119,30 +120,6 @@ export async function serve({ db: dbPath, host, port, demo, log = 'embedded', pu
   await pipeline?.close().catch(() => undefined);
   (source?.current() ?? db).close();
   process.stderr.write('sel104 stopped\n');
-}
-
-/**
- * Starts the in-process Kafka projector. If Kafka cannot be reached the server still starts
- * (the dashboards serve what DuckDB holds) and the projector tries again every five seconds.
- */
-async function startProjector(projector: KafkaProjector, brokers: string[]): Promise<void> {
-  try {
-    await projector.start();
-  } catch (err) {
-    const e = toSel104Error(err);
-    if (e.code !== 'SEL104_ERR_LOG_UNAVAILABLE') throw e;
-    process.stderr.write(`sel104: ${e.message}; serving what the projection holds and retrying every 5 s\n`);
-    const retry = setInterval(() => {
-      projector.start().then(
-        () => {
-          clearInterval(retry);
-          process.stderr.write(`sel104: projector joined the group on ${brokers.join(',')}\n`);
-        },
-        () => undefined,
-      );
-    }, 5_000);
-    retry.unref();
-  }
 }
 
 /** The published copy of a separate projector's database, reopened (read-only) when it changes. */

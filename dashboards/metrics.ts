@@ -23,6 +23,7 @@ export function createMetrics(readPositions: () => Promise<Positions>) {
   gauge('sel104_projection_position', 'Log position the projection has reached', (p) => p.projectionPosition);
   gauge('sel104_log_available', '1 while the event log can be reached, 0 when not', (p) => ('available' in p && p.available === false ? 0 : 1));
   gauge('sel104_projection_lag_events', 'Events in the log not yet projected', (p) => p.lag);
+  gauge('sel104_projector_running', '1 while a projector runs (or the log is embedded), 0 while the in-process Kafka projector is stopped', (p) => ('problem' in p && p.problem !== undefined ? 0 : 1));
   const reportSeconds = new Histogram({
     name: 'sel104_report_duration_seconds',
     help: 'Time to run one report for the API',

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Database } from '../consumers/database.ts';
-import type { KafkaProjector } from '../consumers/kafkaProjector.ts';
+import type { ProjectorHealth } from '../consumers/projectorSupervisor.ts';
 import type { EmbeddedLog } from '../producers/embeddedLog.ts';
 import { importLines, openForImport, type ImportResult } from '../producers/importer.ts';
 import { withinDeadline, type KafkaSettings } from '../producers/kafka.ts';
@@ -15,6 +15,8 @@ export interface PipelineStatus extends Positions {
   log: 'embedded' | 'kafka';
   /** False while the log cannot be reached; the positions are then the last known ones. */
   available: boolean;
+  /** Why the in-process projector does not run (Kafka), if it does not. */
+  problem?: string;
 }
 
 /** Runs a read on the current database. */
@@ -122,7 +124,7 @@ const INGEST_DEADLINE_MS = 15_000;
  * Kafka: ingest produces (and answers once Kafka acknowledged); projection is the consumer
  * group's work, in this process (`projector`) or in a separate `sel104 project`.
  */
-export function kafkaPipeline(settings: KafkaSettings, projector?: KafkaProjector): Pipeline {
+export function kafkaPipeline(settings: KafkaSettings, projector?: { health(): Promise<ProjectorHealth> }): Pipeline {
   let ingest: Promise<KafkaIngest> | undefined;
   let last: PipelineStatus = { log: 'kafka', available: false, logPosition: 0, projectionPosition: 0, lag: 0 };
   return {
@@ -140,7 +142,7 @@ export function kafkaPipeline(settings: KafkaSettings, projector?: KafkaProjecto
     },
     async status(onDb) {
       if (projector) {
-        const p = await projector.positions();
+        const p = await projector.health();
         return (last = { log: 'kafka', ...p });
       }
       // A server without its own projector reports what the published projection holds.

@@ -281,7 +281,7 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
     // the last known positions and lag.
     api.get('/healthz', { schema: { summary: 'Log position, projection position and lag', tags: ['operations'] } }, async (_request, reply) => {
       const p = await pipeline.status(onDb);
-      return reply.header('cache-control', 'no-store').send({ status: p.available ? 'ok' : 'log unavailable', ...p });
+      return reply.header('cache-control', 'no-store').send({ status: !p.available ? 'log unavailable' : p.problem !== undefined ? 'projector stopped' : 'ok', ...p });
     });
 
     const metrics = createMetrics(() => pipeline.status(onDb));

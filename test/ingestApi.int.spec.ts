@@ -53,6 +53,7 @@ describe('event ingest API', () => {
     expect(body).toContain('sel104_projection_position 2');
     expect(body).toContain('sel104_log_available 1');
     expect(body).toContain('sel104_projection_lag_events 0');
+    expect(body).toContain('sel104_projector_running 1');
     expect(body).toContain('sel104_report_duration_seconds_count{report="days-per-week"} 1');
   });
 

@@ -20,6 +20,7 @@ import { runReport } from '../reports/runner.ts';
 import { loadStandards } from '../schemas/standard.ts';
 import { BIN, ROOT, cli, projectionDigest, tempDir, withDb } from './helpers.ts';
 import { kcatOrSkip, startMockKafka, type MockKafka } from './kafkaBroker.ts';
+import { ProjectorSupervisor } from '../consumers/projectorSupervisor.ts';
 
 /**
  * The Kafka path against a real Kafka-protocol broker (librdkafka's mock cluster via kcat, three
@@ -263,7 +264,8 @@ describe.runIf(available)('Kafka log (mock cluster, 3 brokers)', () => {
     const settings = kafkaSettings({ SEL104_KAFKA_BROKERS: own.brokers.join(','), SEL104_KAFKA_GROUP: 'gone' });
     try {
       await withDb(t.db, async (db) => {
-        const projector = new KafkaProjector(db.conn, settings);
+        // (as serve runs it)
+        const projector = new ProjectorSupervisor(() => new KafkaProjector(db.conn, settings), () => undefined);
         await projector.start();
         const app = buildServer({ db, standards, pipeline: kafkaPipeline(settings, projector) });
         try {
