@@ -3,7 +3,10 @@ import type { Database } from '../consumers/database.ts';
 import type { ProjectorHealth } from '../consumers/projectorSupervisor.ts';
 import type { EmbeddedLog } from '../producers/embeddedLog.ts';
 import { importLines, openForImport, type ImportResult } from '../producers/importer.ts';
-import { withinDeadline, type KafkaSettings } from '../producers/kafka.ts';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Admin } from 'kafkajs';
+import { queryRows } from '../consumers/database.ts';
+import { kafkaClient, withinDeadline, type KafkaSettings } from '../producers/kafka.ts';
 import { KafkaIngest } from '../producers/kafkaImporter.ts';
 import { positions as embeddedPositions, type Positions } from './overview.ts';
 
@@ -117,6 +120,22 @@ export async function ingestEmbedded(db: Database, body: Buffer, source: string,
   }
 }
 
+async function connectAdmin(settings: KafkaSettings): Promise<Admin> {
+  const admin = kafkaClient(settings, 'sel104-server').admin();
+  await withinDeadline(settings, 2_000, admin.connect());
+  return admin;
+}
+
+/** The event topic's offsets stored in a projection (the next offset to project, per partition). */
+async function publishedOffsets(conn: DuckDBConnection, topic: string): Promise<Map<number, number>> {
+  const rows = await queryRows<{ partition: number; position: bigint }>(
+    conn,
+    `SELECT partition, position FROM checkpoints WHERE log = 'kafka' AND ends_with(log_id, '/' || $1)`,
+    [topic],
+  ).catch(() => []);
+  return new Map(rows.map((r) => [Number(r.partition), Number(r.position)]));
+}
+
 /** A POST that Kafka has not acknowledged within this time is answered 503. */
 const INGEST_DEADLINE_MS = 15_000;
 
@@ -127,6 +146,7 @@ const INGEST_DEADLINE_MS = 15_000;
 export function kafkaPipeline(settings: KafkaSettings, projector?: { health(): Promise<ProjectorHealth> }): Pipeline {
   let ingest: Promise<KafkaIngest> | undefined;
   let last: PipelineStatus = { log: 'kafka', available: false, logPosition: 0, projectionPosition: 0, lag: 0 };
+  let admin: Promise<Admin> | undefined;
   return {
     log: 'kafka',
     async ingest(body, source) {
@@ -145,12 +165,27 @@ export function kafkaPipeline(settings: KafkaSettings, projector?: { health(): P
         const p = await projector.health();
         return (last = { log: 'kafka', ...p });
       }
-      // A server without its own projector reports what the published projection holds.
-      const p = await onDb((db) => embeddedPositions(db.conn));
-      return (last = { ...last, projectionPosition: p.projectionPosition });
+      // A server without its own projector (compose: it serves the copy a separate projector
+      // publishes) reads the topic's end offsets and compares them with the copy's stored offsets:
+      // it said "log unavailable" and lag 0 always, so a stalled projector never showed.
+      const stored = await onDb((db) => publishedOffsets(db.conn, settings.topic));
+      const projectionPosition = [...stored.values()].reduce((n, v) => n + v, 0);
+      try {
+        admin ??= connectAdmin(settings);
+        const high = await withinDeadline(settings, 2_000, (await admin).fetchTopicOffsets(settings.topic));
+        const logPosition = high.reduce((n, o) => n + Number(o.high), 0);
+        const lag = high.reduce((n, o) => n + Math.max(0, Number(o.high) - (stored.get(o.partition) ?? 0)), 0);
+        return (last = { log: 'kafka', available: true, logPosition, projectionPosition, lag });
+      } catch {
+        const dropped = admin;
+        admin = undefined; // the next check connects again
+        void dropped?.then((a) => a.disconnect()).catch(() => undefined);
+        return (last = { ...last, available: false, projectionPosition });
+      }
     },
     async close() {
       await (await ingest?.catch(() => undefined))?.close();
+      await (await admin?.catch(() => undefined))?.disconnect().catch(() => undefined);
     },
   };
 }

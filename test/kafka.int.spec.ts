@@ -354,8 +354,13 @@ describe.runIf(available)('Kafka log (mock cluster, 3 brokers)', () => {
       const p = await port;
       const before = await applications(p);
       expect(before).toBeGreaterThan(0);
+      // /healthz reads the topic's end and the copy's offsets (it said "log unavailable", lag 0, always)
+      const health = async () => (await fetch(`http://127.0.0.1:${p}/healthz`)).json() as Promise<Record<string, unknown>>;
+      expect(await health()).toEqual({ status: 'ok', log: 'kafka', available: true, logPosition: half, projectionPosition: half, lag: 0 });
 
       await produce(settings, lines.slice(half).join('\n'));
+      // produced, not yet projected: the lag shows
+      expect(await health()).toEqual({ status: 'ok', log: 'kafka', available: true, logPosition: lines.length, projectionPosition: half, lag: lines.length - half });
       const second = cli(['project', '--log', 'kafka', '--once', '--publish', published], { db: join(t.dir, 'projector.duckdb'), env: envOf(settings) });
       expect(second.status, second.stderr).toBe(0);
       // The server looks for a new copy at most once a second.
