@@ -6,6 +6,7 @@ import { importLines, openForImport, type ImportResult } from '../producers/impo
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Admin } from 'kafkajs';
 import { queryRows } from '../consumers/database.ts';
+import { Sel104Error, toSel104Error } from '../schemas/errors.ts';
 import { kafkaClient, withinDeadline, type KafkaSettings } from '../producers/kafka.ts';
 import { KafkaIngest } from '../producers/kafkaImporter.ts';
 import { positions as embeddedPositions, type Positions } from './overview.ts';
@@ -158,7 +159,14 @@ export function kafkaPipeline(settings: KafkaSettings, projector?: { health(): P
         ingest = undefined; // the next request tries again
         throw err;
       }
-      return withinDeadline(settings, INGEST_DEADLINE_MS, producer.ingest(Readable.from([body]), { source }));
+      try {
+        return await withinDeadline(settings, INGEST_DEADLINE_MS, producer.ingest(Readable.from([body]), { source }));
+      } catch (err) {
+        const e = toSel104Error(err);
+        if (e.code !== 'SEL104_ERR_LOG_UNAVAILABLE') throw e;
+        // the client's retries may still deliver some of the events after the answer
+        throw new Sel104Error(e.code, `${e.message}; some of the events may have reached the log all the same: send the same body again once it is back (each eventId is projected once)`);
+      }
     },
     async status(onDb) {
       if (projector) {

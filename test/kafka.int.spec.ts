@@ -287,6 +287,7 @@ describe.runIf(available)('Kafka log (mock cluster, 3 brokers)', () => {
           expect(refused.headers['content-type']).toContain('application/problem+json');
           expect(refused.json()).toMatchObject({ status: 503, code: 'SEL104_ERR_LOG_UNAVAILABLE' });
           expect(refused.json().detail).toContain(own.brokers[0]);
+          expect(refused.json().detail).toContain('send the same body again once it is back (each eventId is projected once)');
 
           health = (await app.inject('/healthz')).json();
           expect(health).toMatchObject({ status: 'log unavailable', available: false, lag: 0, projectionPosition: 200 });
