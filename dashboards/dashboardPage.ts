@@ -16,10 +16,10 @@ export interface Filters {
 }
 
 const UI = {
-  da: { locale: 'da-DK', offer: 'Tilbud', latest: 'Seneste periode', pipeline: 'Pipeline: logposition {log}, projektion {projection}, efterslæb {lag} hændelser', home: 'Overblik over data', municipality: 'Kommune', all: 'Alle', from: 'Fra', to: 'Til', on: 'Opgjort pr.', apply: 'Vis', table: 'Vis som tabel', tableOf: 'Tabel:', problem: 'Filteret kan ikke bruges.', csv: 'Hent CSV', other: 'English', loading: 'Henter …', empty: 'Ingen data for de valgte filtre.', notByOffer: 'Tilbudsfilteret gælder ikke dette diagram: det viser alle tilbud.', noRule: 'Ingen sådan regel i denne version.', notStated: 'Står ikke i standarden.',
+  da: { locale: 'da-DK', offer: 'Tilbud', latest: 'Seneste periode', pipeline: 'Pipeline: logposition {log}, projektion {projection}, efterslæb {lag} hændelser', home: 'Datagrundlag', municipality: 'Kommune', all: 'Alle', from: 'Fra', to: 'Til', on: 'Opgjort pr.', apply: 'Vis', table: 'Vis som tabel', tableOf: 'Tabel:', problem: 'Filteret kan ikke bruges.', csv: 'Hent CSV', other: 'English', loading: 'Henter …', empty: 'Ingen data for de valgte filtre.', notByOffer: 'Tilbudsfilteret gælder ikke dette diagram: det viser alle tilbud.', noRule: 'Ingen sådan regel i denne version.', notStated: 'Står ikke i standarden.',
     tableShown: 'Viser de første {shown} af {n} rækker.', showAll: 'Vis alle',
     embed: { CLICK_TO_VIEW_ACTIONS: 'Gem diagrammet som billede', SVG_ACTION: 'Gem som SVG', PNG_ACTION: 'Gem som PNG' } },
-  en: { locale: 'en-GB', offer: 'Offer', latest: 'Latest period', pipeline: 'Pipeline: log position {log}, projection {projection}, lag {lag} events', home: 'Data overview', municipality: 'Municipality', all: 'All', from: 'From', to: 'To', on: 'As on', apply: 'Show', table: 'Show as a table', tableOf: 'Table:', problem: 'The filter cannot be used.', csv: 'Download CSV', other: 'Dansk', loading: 'Loading …', empty: 'No data for the chosen filters.', notByOffer: 'The offer filter does not apply to this chart: it shows every offer.', noRule: 'No such rule in this version.', notStated: 'Not stated in the standard.',
+  en: { locale: 'en-GB', offer: 'Offer', latest: 'Latest period', pipeline: 'Pipeline: log position {log}, projection {projection}, lag {lag} events', home: 'Data and pipeline', municipality: 'Municipality', all: 'All', from: 'From', to: 'To', on: 'As on', apply: 'Show', table: 'Show as a table', tableOf: 'Table:', problem: 'The filter cannot be used.', csv: 'Download CSV', other: 'Dansk', loading: 'Loading …', empty: 'No data for the chosen filters.', notByOffer: 'The offer filter does not apply to this chart: it shows every offer.', noRule: 'No such rule in this version.', notStated: 'Not stated in the standard.',
     tableShown: 'Showing the first {shown} of {n} rows.', showAll: 'Show all',
     embed: { CLICK_TO_VIEW_ACTIONS: 'Save the chart as an image', SVG_ACTION: 'Save as SVG', PNG_ACTION: 'Save as PNG' } },
 } as const;
@@ -78,7 +78,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
   const municipalities = Object.fromEntries([...standards.values()].map((s) => [s.municipality, shortName(s)]));
   const nav = PAGES.map((p) => `<a href="/dashboards/${p.id}?${esc(query(keep))}"${p.id === page.id ? ' aria-current="page"' : ''}>${esc(p.title[lang])}</a>`).join('\n      ');
   const options = [`<option value="">${ui.all}</option>`, ...[...standards.values()].map((s) =>
-    `<option value="${s.municipality}"${filters.municipality === s.municipality ? ' selected' : ''}>${esc(s.municipality)} ${esc(shortName(s))}</option>`)].join('');
+    `<option value="${s.municipality}"${filters.municipality === s.municipality ? ' selected' : ''}>${esc(shortName(s))} (${esc(s.municipality)})</option>`)].join('');
   // A page without a chart by offer has no offer filter; one chosen elsewhere stays in its links.
   const hasOffers = page.charts.some((c) => byOffer(c.report));
   // the offer filter: the offers of the chosen municipality (else all, by municipality), by name;
@@ -135,7 +135,7 @@ export function renderDashboardPage(page: Page, { lang, filters, standards, offe
 <body>
   <header>
     <nav aria-label="sel104">
-      <a href="/pipeline?${esc(query({ lang: keep.lang }))}">${ui.home}</a>
+      <a href="/pipeline${keep.lang ? `?${esc(query({ lang: keep.lang }))}` : ''}">${ui.home}</a>
       ${nav}
       <a href="${otherLang}" lang="${lang === 'da' ? 'en' : 'da'}">${ui.other}</a>
     </nav>

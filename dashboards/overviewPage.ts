@@ -8,7 +8,7 @@ export type Lang = 'da' | 'en';
 const LABELS = {
   da: {
     locale: 'da-DK',
-    title: 'sel104 — Overblik',
+    title: 'sel104 — Datagrundlag',
     intro: 'Hændelser i projektionen pr. kommune, som de står i databasen nu.',
     pipeline: 'Pipeline',
     logPosition: 'Logposition',
@@ -40,7 +40,7 @@ const LABELS = {
   },
   en: {
     locale: 'en-GB',
-    title: 'sel104 — Overview',
+    title: 'sel104 — Data and pipeline',
     intro: 'Events in the projection per municipality, as they stand in the database now.',
     pipeline: 'Pipeline',
     logPosition: 'Log position',

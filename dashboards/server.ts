@@ -20,13 +20,13 @@ import { checkOfferKnown, checkRequest, runReport, type ReportResult } from '../
 import { ProjectionCache } from './reportCache.ts';
 import { publicArrowIpc, publicDeclaration, publicReport, publicResult } from '../reports/public.ts';
 import { type AccessTokens, type Role } from './access.ts';
-import { findPage } from './charts.ts';
+import { PAGES, findPage } from './charts.ts';
 import { registeredOffers } from '../reports/offers.ts';
 import { renderDashboardPage, type Filters } from './dashboardPage.ts';
 import { createMetrics } from './metrics.ts';
 import { lastDataDate, overview } from './overview.ts';
 import { embeddedPipeline, ingestEmbedded, type Pipeline } from './pipeline.ts';
-import { parseLang, renderOverviewPage } from './overviewPage.ts';
+import { escapeHtml, parseLang, renderOverviewPage } from './overviewPage.ts';
 
 /** The media types a report is served as, by the `format` parameter that stands in for Accept; JSON first, the default. */
 const REPORT_TYPES = { json: 'application/json', csv: 'text/csv', arrow: 'application/vnd.apache.arrow.stream' } as const;
@@ -266,6 +266,13 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
       return reply.redirect(lang === 'en' ? '/dashboards/overblik?lang=en' : '/dashboards/overblik', 302);
     });
 
+    for (const path of ['/dashboards', '/dashboards/']) {
+      api.get(path, { schema: { hide: true } }, async (request, reply) => {
+        const lang = parseLang((request.query as Record<string, unknown>).lang);
+        return reply.redirect(lang === 'en' ? '/dashboards/overblik?lang=en' : '/dashboards/overblik', 302);
+      });
+    }
+
     api.get('/pipeline', { schema: { hide: true }, config: { role: 'read' } }, async (request, reply) => {
       const lang = parseLang((request.query as Record<string, unknown>).lang);
       const data = await serial(() => overview(db.conn));
@@ -291,7 +298,15 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
     // Dashboards: one page per area, their filters in the URL, checked like report parameters.
     api.get('/dashboards/:page', { schema: { hide: true }, config: { role: 'read' } }, async (request, reply) => {
       const page = findPage((request.params as { page: string }).page);
-      if (!page) return sendProblem(reply, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no dashboard "${(request.params as { page: string }).page}"` });
+      if (!page) {
+        // a mistyped address (fremmøde with its ø, say): a page in the reader's language naming the dashboards
+        const lang = parseLang((request.query as Record<string, unknown>).lang);
+        const suffix = lang === 'en' ? '?lang=en' : '';
+        const [title, text] = lang === 'en' ? ['No such dashboard', 'These are the dashboards:'] : ['Siden findes ikke', 'Dashboardene er:'];
+        const links = PAGES.map((p) => `<li><a href="/dashboards/${p.id}${suffix}">${escapeHtml(p.title[lang])}</a></li>`).join('');
+        return reply.code(404).type('text/html; charset=utf-8').header('content-security-policy', DASHBOARD_CSP).header('cache-control', 'no-store')
+          .send(`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${title} — sel104</title></head><body><h1>${title}</h1><p>${text}</p><ul>${links}</ul></body></html>`);
+      }
       // Only the page's own filters count: a link may carry others (a mail program's tracking, say).
       // A filter given twice is a bad filter, shown without its values.
       const query = request.query as Record<string, string | string[] | undefined>;

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, resolvePaths } from '../consumers/database.ts';
+import { PAGES } from '../dashboards/charts.ts';
 import { buildServer } from '../dashboards/server.ts';
 import { BIN, ROOT, cli, serverOnFreshDb, tempDir } from './helpers.ts';
 import { caseOf } from './scenario.ts';
@@ -37,7 +38,7 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     const html = res.body;
     expect(html).toContain('<html lang="da">');
-    expect(html).toContain('sel104 — Overblik');
+    expect(html).toContain('sel104 — Datagrundlag');
     expect(html).toContain('Lejre Kommune (350)');
     expect(html).not.toContain('data-municipality="265"');
     expect(cell(html, '350', 'Ansøgninger')).toBe('1');
@@ -67,7 +68,7 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
     const res = await server.app.inject({ method: 'GET', url: '/pipeline?lang=en' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<html lang="en">');
-    expect(res.body).toContain('sel104 — Overview');
+    expect(res.body).toContain('sel104 — Data and pipeline');
     expect(cell(res.body, '350', 'Applications')).toBe('1');
     expect(cell(res.body, '350', 'First event date')).toBe('2024-01-01');
     expect(res.body).not.toContain('Ansøgninger');
@@ -84,6 +85,23 @@ describe('sel104 serve: overview page and health check over the mixed fixture', 
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.json()).toMatchObject({ type: expect.any(String), title: 'Not Found', status: 404, detail: expect.stringContaining('/no/such/page') });
+  });
+
+  it('a mistyped dashboard is a 404 page in the reader\'s language linking the nine dashboards (it was English JSON); /dashboards leads to Overblik', async () => {
+    const res = await server.app.inject({ method: 'GET', url: `/dashboards/${encodeURIComponent('fremmøde')}` });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.body).toContain('<h1>Siden findes ikke</h1>');
+    expect([...res.body.matchAll(/<a href="\/dashboards\/([a-z0-9-]+)">/g)].map((m) => m[1])).toEqual(PAGES.map((p) => p.id));
+    expect(res.body).toContain('<a href="/dashboards/fremmoede">Fremmøde</a>');
+    const en = await server.app.inject({ method: 'GET', url: '/dashboards/nope?lang=en' });
+    expect(en.body).toContain('<h1>No such dashboard</h1>');
+    expect(en.body).toContain('<a href="/dashboards/fremmoede?lang=en">Attendance</a>');
+    for (const url of ['/dashboards', '/dashboards/', '/dashboards?lang=en']) {
+      const r = await server.app.inject({ method: 'GET', url });
+      expect(r.statusCode, url).toBe(302);
+      expect(r.headers.location, url).toBe(url.endsWith('en') ? '/dashboards/overblik?lang=en' : '/dashboards/overblik');
+    }
   });
 
   it('a dashboard with a filter the reports cannot take is a page in its language naming the filter and the rule (400), not JSON; other parameters are ignored', async () => {
