@@ -179,8 +179,15 @@ describe.skipIf(!browserCheck.available)('dashboards in Chromium', () => {
     } finally {
       await lejre.page.close();
     }
-    // an offer with no rows: the charts with offers say so instead of drawing empty axes
-    const none = await open('/dashboards/fremmoede?on=2024-12-31&offer=265-o-none');
+    // an offer with no rows (Roskilde's, in Lejre): the charts with offers say so instead of drawing
+    // empty axes; an offer no event names is a filter that cannot be used
+    const unknown = await open('/dashboards/fremmoede?on=2024-12-31&offer=265-o-none');
+    try {
+      expect(await unknown.page.locator('p.problem').textContent()).toBe('Filteret kan ikke bruges. Tilbud: intet tilbud "265-o-none" er registreret eller nævnt i en hændelse');
+    } finally {
+      await unknown.page.close();
+    }
+    const none = await open('/dashboards/fremmoede?on=2024-12-31&municipality=350&offer=265-o-itc');
     try {
       expect(await none.page.locator('#absence').textContent()).toBe('Ingen data for de valgte filtre.');
       expect(await none.page.locator('#absence svg').count()).toBe(0);
