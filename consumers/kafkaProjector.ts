@@ -21,7 +21,11 @@ import { sqlTimestamp } from '../schemas/primitives.ts';
  * partition's offset is committed: a crash in between stores nothing twice.
  */
 
-const DDL = [`CREATE TABLE IF NOT EXISTS kafka_event_ids (event_id VARCHAR NOT NULL)`];
+const DDL = [
+  `CREATE TABLE IF NOT EXISTS kafka_event_ids (event_id VARCHAR NOT NULL)`,
+  // the projection's own id, for its consumer group (see KafkaSettings.group)
+  `CREATE TABLE IF NOT EXISTS kafka_projection (id VARCHAR NOT NULL)`,
+];
 
 type Key = `${string}/${number}`;
 const keyOf = (topic: string, partition: number): Key => `${topic}/${partition}`;
@@ -102,7 +106,7 @@ export class KafkaProjector {
     if (this.opts.once) this.ends = await this.endOffsets();
 
     const consumer = (this.consumer = this.kafka.consumer({
-      groupId: this.settings.group,
+      groupId: await this.groupId(),
       allowAutoTopicCreation: true,
       maxWaitTimeInMs: 200,
       maxBytesPerPartition: this.settings.fetchBytesPerPartition,
@@ -143,6 +147,14 @@ export class KafkaProjector {
       }, 100);
       this.done.finally(() => clearInterval(timer)).catch(() => undefined);
     }
+  }
+
+  /** The consumer group: as configured, or the default followed by this projection's id. */
+  async groupId(): Promise<string> {
+    if (!this.settings.groupPerProjection) return this.settings.group;
+    await this.conn.run(`INSERT INTO kafka_projection SELECT substr(replace(CAST(uuid() AS VARCHAR), '-', ''), 1, 12) WHERE NOT EXISTS (SELECT 1 FROM kafka_projection)`);
+    const rows = await queryRows<{ id: string }>(this.conn, `SELECT id FROM kafka_projection LIMIT 1`);
+    return `${this.settings.group}-${rows[0]!.id}`;
   }
 
   private lock: Promise<unknown> = Promise.resolve();

@@ -11,8 +11,14 @@ export interface KafkaSettings {
   dlqTopic: string;
   /** Partitions when sel104 creates the topic itself (against real Kafka; the test broker auto-creates 4). */
   partitions: number;
-  /** The projector's consumer group. */
+  /**
+   * The projector's consumer group: SEL104_KAFKA_GROUP as given, else sel104-projector followed by
+   * the projection's own id (`groupOfProjection`), so that projectors of two databases never share
+   * one group and split the partitions between them, each database silently getting a part.
+   */
   group: string;
+  /** The group was not given: the projection's id is appended to it. */
+  groupPerProjection?: boolean;
   /** Largest fetch per partition and request (bytes): the most one projector transaction takes. */
   fetchBytesPerPartition: number;
 }
@@ -30,7 +36,7 @@ export function kafkaSettings(env: NodeJS.ProcessEnv = process.env): KafkaSettin
   if (!Number.isInteger(partitions) || partitions < 1) throw new Sel104Error('SEL104_ERR_USAGE', 'SEL104_KAFKA_PARTITIONS: must be a whole number > 0');
   const fetchBytesPerPartition = Number(env.SEL104_KAFKA_FETCH_BYTES ?? 4 << 20);
   if (!Number.isInteger(fetchBytesPerPartition) || fetchBytesPerPartition < 1024) throw new Sel104Error('SEL104_ERR_USAGE', 'SEL104_KAFKA_FETCH_BYTES: must be a whole number ≥ 1024');
-  return { brokers: list, topic, dlqTopic: env.SEL104_KAFKA_DLQ_TOPIC || `${topic}.dlq`, partitions, group: env.SEL104_KAFKA_GROUP || PROJECTOR_GROUP, fetchBytesPerPartition };
+  return { brokers: list, topic, dlqTopic: env.SEL104_KAFKA_DLQ_TOPIC || `${topic}.dlq`, partitions, group: env.SEL104_KAFKA_GROUP || PROJECTOR_GROUP, groupPerProjection: !env.SEL104_KAFKA_GROUP, fetchBytesPerPartition };
 }
 
 /**

@@ -221,6 +221,21 @@ describe.runIf(available)('Kafka log (mock cluster, 3 brokers)', () => {
     }
   });
 
+  it('projectors of two databases, the group not configured, each project every event (they shared sel104-projector: on Kafka each got part of the partitions)', async () => {
+    const t = tempDir();
+    try {
+      const settings = { ...freshSettings(), group: 'sel104-projector', groupPerProjection: true };
+      const lines = EVENTS.trimEnd().split('\n').slice(0, 500);
+      await produce(settings, lines.join('\n'));
+      const [a, b] = await Promise.all([projectOnce(join(t.dir, 'a.duckdb'), settings), projectOnce(join(t.dir, 'b.duckdb'), settings)]);
+      expect([a.projected, b.projected]).toEqual([500, 500]);
+      // each keeps its own group across restarts: a second run of a finds nothing new
+      expect((await projectOnce(join(t.dir, 'a.duckdb'), settings)).projected).toBe(0);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('a projector killed mid-stream and restarted ends with tables identical to an uninterrupted run', async () => {
     const t = tempDir();
     try {
