@@ -456,7 +456,7 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
     sendProblem(reply, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no route for ${request.method} ${request.url.split('?')[0]}` }),
   );
 
-  app.setErrorHandler((err, _request, reply) => {
+  app.setErrorHandler((err, request, reply) => {
     if ((err as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       err = new Sel104Error('SEL104_ERR_BODY_TOO_LARGE', `the body is larger than the limit of ${ingestLimit} bytes; send the events in several requests`);
     }
@@ -467,6 +467,17 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
     }
     const e = toSel104Error(err);
     if (e.status >= 500) process.stderr.write(`sel104: ${e.message} [${e.code}]\n`);
+    // A person opening a page without a token (a browser sends none by itself): a page in their
+    // language saying how the pages are reached, not JSON
+    const page = /^\/(dashboards|pipeline)(\/|\?|$)/.test(request.url) && /text\/html/.test(request.headers.accept ?? '');
+    if (page && (e.code === 'SEL104_ERR_UNAUTHENTICATED' || e.code === 'SEL104_ERR_FORBIDDEN')) {
+      const lang = parseLang((request.query as Record<string, unknown> | undefined)?.lang);
+      const [title, text] = lang === 'en'
+        ? ['Access required', 'This server gives its pages only to requests with an access token, and a browser sends none by itself. Open the dashboards through the address your IT department has put in front of sel104 (a proxy that signs you in and adds the token).']
+        : ['Adgang kræves', 'Serveren viser kun sine sider til forespørgsler med en adgangsnøgle, og en browser sender ingen af sig selv. Åbn dashboardene gennem den adresse, jeres it-afdeling har sat foran sel104 (en proxy, der logger jer ind og tilføjer nøglen).'];
+      return reply.code(e.status).type('text/html; charset=utf-8').header('content-security-policy', DASHBOARD_CSP).header('cache-control', 'no-store')
+        .send(`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${title} — sel104</title></head><body><h1>${title}</h1><p>${text}</p><p><code>${escapeHtml(e.message)}</code></p></body></html>`);
+    }
     return sendError(reply, e);
   });
 

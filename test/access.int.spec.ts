@@ -35,6 +35,19 @@ describe('access tokens and roles', () => {
     }
   });
 
+  it('a browser opening a page without a token gets a page in its language saying how the pages are reached (it got English JSON)', async () => {
+    const html = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+    const da = await app.inject({ url: '/dashboards/overblik', headers: html });
+    expect(da.statusCode).toBe(401);
+    expect(da.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(da.body).toContain('<h1>Adgang kræves</h1>');
+    const en = await app.inject({ url: '/pipeline?lang=en', headers: { ...html, authorization: `Bearer ${INGESTER}` } });
+    expect(en.statusCode).toBe(403);
+    expect(en.body).toContain('<h1>Access required</h1>');
+    // a program asking for the same page still gets problem+json
+    expect((await get('/dashboards/overblik')).headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
   it('a token without the route\'s role is 403; with it, 200', async () => {
     expect((await get('/api/reports/volume?on=2024-06-30', INGESTER)).statusCode).toBe(403);
     expect((await get('/api/reports/volume?on=2024-06-30', READER)).statusCode).toBe(200);
