@@ -92,16 +92,16 @@ export function commands(program: Command): void {
   program
     .command('simulate')
     .description('write realistic, deterministic NDJSON events for Lejre (350) and Roskilde (265)')
-    .option('--municipalities <codes>', 'comma-separated municipality codes', municipalityList, ['350', '265'])
+    .option('--municipalities <codes>', 'comma-separated municipality codes (default: 350,265)', municipalityList)
     .option('--from <date>', 'first day (YYYY-MM-DD)', parseWith(isoDate, '--from'), '2019-01-01')
     .option('--to <date>', 'last day (YYYY-MM-DD)', parseWith(isoDate, '--to'), '2025-12-31')
     .option('--scale <n>', 'multiplies the number of citizens (≈60 is national)', positiveNumber('--scale'), 1)
     .option('--seed <n>', 'random seed; the same seed gives the same output', integer('--seed'), 1)
     .option('--out <file>', 'output file (default: stdout)', outputFile('--out'))
-    .action(async (o: { municipalities: string[]; from: string; to: string; scale: number; seed: number; out?: string }) => {
+    .action(async (o: { municipalities?: string[]; from: string; to: string; scale: number; seed: number; out?: string }) => {
       const { estimateEvents, simulate } = await import('../producers/simulator/index.ts');
       if (o.from > o.to) throw new Sel104Error('SEL104_ERR_USAGE', `--from ${o.from} is after --to ${o.to}`);
-      const options = { municipalities: o.municipalities, from: o.from, to: o.to, scale: o.scale, seed: o.seed };
+      const options = { municipalities: o.municipalities ?? ['350', '265'], from: o.from, to: o.to, scale: o.scale, seed: o.seed };
       const out: Writable = o.out ? createWriteStream(o.out) : process.stdout;
       const bar = o.out ? progressBar('simulate', estimateEvents(options), 'events') : progressBar('', 0, '');
       let n = 0;
@@ -309,8 +309,9 @@ export function commands(program: Command): void {
       const rows = await withDatabase(globals(cmd), (db) => listDeadLetters(db.conn, { limit: o.limit }), { reads: true });
       if (o.format === 'json') process.stdout.write(JSON.stringify(rows) + '\n');
       else {
-        const flat = rows.map((r) => ({ ...r, reasons: r.reasons.map((x) => `${x.path}: ${x.rule}`).join('; '), raw: r.raw.length > 60 ? `${r.raw.slice(0, 57)}...` : r.raw }));
-        process.stdout.write(formatTable(flat, ['receivedAt', 'source', 'line', 'reasons', 'raw']) + '\n');
+        const cut = (text: string, n: number) => (text.length > n ? `${text.slice(0, n - 3)}...` : text);
+        const flat = rows.map((r) => ({ ...r, reasons: cut(r.reasons.map((x) => `${x.path}: ${x.rule}`).join('; '), 100), raw: cut(r.raw, 60) }));
+        process.stdout.write(rows.length === 0 ? 'no rejected lines\n' : formatTable(flat, ['receivedAt', 'source', 'line', 'reasons', 'raw']) + '\n');
       }
     });
 

@@ -42,7 +42,7 @@ async function logIsEmpty(conn: DuckDBConnection): Promise<boolean> {
 
 async function importDemo(db: Database): Promise<void> {
   const started = Date.now();
-  process.stderr.write(`demo: simulating and importing about ${estimateEvents(DEMO).toLocaleString('en-US')} events (Lejre 350 and Roskilde 265, ${DEMO.from}..${DEMO.to}, scale ${DEMO.scale}, seed ${DEMO.seed}) …\n`);
+  process.stderr.write(`demo: simulating and importing about ${(Math.round(estimateEvents(DEMO) / 5_000) * 5_000).toLocaleString('en-US')} events (Lejre 350 and Roskilde 265, ${DEMO.from}..${DEMO.to}, scale ${DEMO.scale}, seed ${DEMO.seed}) …\n`);
   const r = await importLines(db, Readable.from(ndjsonChunks(simulate(DEMO))), { source: 'demo' });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   process.stderr.write(`demo: received ${r.received}, accepted ${r.accepted}, duplicates ${r.duplicates}, rejected ${r.rejected} in ${seconds} s\n`);

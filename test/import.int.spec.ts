@@ -327,3 +327,24 @@ describe('random lines through the import, in small batches', () => {
     expect(dead).toEqual(expected.rejected.map((r) => ({ line: r.line, raw: texts[r.line - 1] })));
   }, 60_000);
 });
+
+describe('sel104 dlq --format table', () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+
+  it('says when nothing was rejected, and cuts long reasons as it cuts raw text', () => {
+    const good = join(tmp.dir, 'none.ndjson');
+    writeFileSync(good, '');
+    expect(cli(['import', good], { db: tmp.db }).status).toBe(0);
+    // (an empty store printed a bare header)
+    expect(cli(['dlq', '--format', 'table'], { db: tmp.db }).stdout).toBe('no rejected lines\n');
+    const bad = join(tmp.dir, 'bad.ndjson');
+    writeFileSync(bad, '{"eventId":"x","type":"Nope"}\n');
+    expect(cli(['import', bad], { db: tmp.db }).status).toBe(3);
+    // the unknown type's rule lists all 17 types: every row was padded to about 380 characters
+    const table = cli(['dlq', '--format', 'table'], { db: tmp.db }).stdout.trimEnd().split('\n');
+    expect(table).toHaveLength(3);
+    expect(table[2]).toMatch(/type: unknown event type "Nope"; expected one of .{20,}\.\.\. /);
+    expect(Math.max(...table.map((l) => l.length))).toBeLessThan(260);
+  });
+});
