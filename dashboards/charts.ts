@@ -172,6 +172,9 @@ const CHECK_LABELS: Record<string, Text> = {
 };
 
 /** The work list's statuses (reports/sql/open-applications.sql) in words, the most urgent first. */
+/** A dead letter's path `line`: the line as a whole (it is not valid JSON, empty, not UTF-8, too long). */
+const LINE_PATH: Record<string, Text> = { line: t('hele linjen', 'the whole line') };
+
 const STATUS_LABELS: Record<string, Text> = {
   overdue_without_notice: t('Overskredet, ikke orienteret', 'Overdue, not told'),
   overdue: t('Overskredet', 'Overdue'),
@@ -1016,11 +1019,11 @@ export const PAGES: readonly Page[] = [
         title: t('Afviste linjer efter årsag', 'Rejected lines by reason'),
         empty: t('Ingen afviste linjer modtaget i perioden.', 'No rejected lines received in the period.'),
         description: t('Afviste linjer, gemt med deres årsag, efter felt og regel.', 'Lines in the dead-letter store by field and rule.'),
-        columns: [col('path', 'Felt', 'Field'), { ...col('rule', 'Regel', 'Rule'), danish: DANISH_RULES }, col('lines', 'Linjer', 'Lines')],
+        columns: [{ ...col('path', 'Felt', 'Field'), words: LINE_PATH }, { ...col('rule', 'Regel', 'Rule'), danish: DANISH_RULES }, col('lines', 'Linjer', 'Lines')],
         spec: (lang) => ({
           $schema: SCHEMA, data: { name: 'rows' }, width: 'container', height: 200, mark: { type: 'bar', stroke: 'white', strokeWidth: 1 },
           encoding: {
-            y: { field: 'path', type: 'nominal', title: t('Felt', 'Field')[lang] },
+            y: { field: 'path', type: 'nominal', title: t('Felt', 'Field')[lang], axis: { labelExpr: wordsOf({ line: LINE_PATH.line![lang] }, 'value', 'datum.label') } },
             x: { field: 'lines', type: 'quantitative', aggregate: 'sum', title: t('Linjer', 'Lines')[lang], axis: countAxis },
             // a segment per rule broken on the field
             detail: { field: 'rule', type: 'nominal' },
