@@ -186,6 +186,7 @@ export async function runOverWindows(
 export async function exportParquet(conn: DuckDBConnection, name: string, raw: unknown, file: string, opts: RunOptions): Promise<number> {
   const { def, params } = checkRequest(name, raw, opts);
   if (def.name === 'standard-evidence') throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', 'format: parquet is not available for standard-evidence (use json, csv or arrow)');
+  if (params.offer !== undefined) await checkOfferKnown(conn, params.offer);
   await prepareReportSession(conn, opts.standards);
   await setParameters(conn, params, opts.summaries);
   const cols = [...(params.by ? ['period'] : []), ...Object.keys(def.columns)].map((c) => `"${c}"`).join(', ');

@@ -391,10 +391,13 @@ describe('publicReport (small-number suppression of the aggregate reports)', () 
       const o1 = rows('o-1');
       expect(new Set(o1.map((r) => r.offerId))).toEqual(new Set(['o-1']));
       expect(o1.reduce((n, r) => n + r.grants, 0)).toBe(8);
-      expect(rows('o-2')).toEqual([]);
+      // an offer no event names is a typo, said (it gave [] and "wrote 0 rows", as if there were no data)
       const file = join(tmp.dir, 'o2.parquet');
-      const parquet = cli(['report', 'days-per-week-by-offer', '--offer', 'o-2', '--format', 'parquet', '--out', file, ...year], { db: tmp.db });
-      expect(parquet.stderr).toBe(`wrote 0 rows to ${file}\n`);
+      for (const format of [['--format', 'json'], ['--format', 'parquet', '--out', file]]) {
+        const unknown = cli(['report', 'days-per-week-by-offer', '--offer', 'o-2', ...format, ...year], { db: tmp.db });
+        expect(unknown.status, format[1]).toBe(2);
+        expect(unknown.stderr, format[1]).toBe('sel104: --offer: no offer "o-2" is registered or named by any event [SEL104_ERR_BAD_PARAMETER]\n');
+      }
       const other = cli(['report', 'volume', '--offer', 'o-1', '--format', 'json', ...year], { db: tmp.db });
       expect(other.status).toBe(2);
       expect(other.stderr).toMatch(/^sel104: --offer: volume has no row per offer; offer narrows days-per-week-by-offer, .*\[SEL104_ERR_BAD_PARAMETER\]\n$/);
