@@ -245,7 +245,9 @@ export class KafkaProjector {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const { topic, partition } = batch;
     const k = keyOf(topic, partition);
-    const expected = this.pending.get(k)?.next ?? this.next(topic, partition);
+    // (while a flush commits, its entries are the ones to follow: the stored offsets move only
+    // after the commit, and reading them meanwhile sought back and fetched it all again)
+    const expected = this.pending.get(k)?.next ?? this.flushing.get(k)?.next ?? this.next(topic, partition);
     const first = Number(batch.firstOffset());
     if (first > expected) {
       // Kafka's committed offset ran ahead of DuckDB's (a rebuilt or new projection): go back,
@@ -270,6 +272,8 @@ export class KafkaProjector {
   }
 
   private pending = new Map<Key, { topic: string; partition: number; messages: Batch['messages']; next: number }>();
+  /** The entries of the flush under way, until its offsets are stored. */
+  private flushing = new Map<Key, { next: number }>();
   private pendingCount = 0;
   private idleTimer: NodeJS.Timeout | undefined;
 
@@ -285,8 +289,17 @@ export class KafkaProjector {
     clearTimeout(this.idleTimer);
     if (this.pending.size === 0) return;
     const taken = [...this.pending.values()];
+    this.flushing = this.pending;
     this.pending = new Map();
     this.pendingCount = 0;
+    try {
+      await this.flushTaken(taken);
+    } finally {
+      this.flushing = new Map();
+    }
+  }
+
+  private async flushTaken(taken: { topic: string; partition: number; messages: Batch['messages']; next: number }[]): Promise<void> {
     const eventsOf = taken.filter((e) => e.topic === this.settings.topic);
     let events = eventsOf.flatMap((e) => e.messages);
     const letters = taken.filter((e) => e.topic === this.settings.dlqTopic).flatMap((e) => e.messages);
