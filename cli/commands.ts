@@ -18,7 +18,7 @@ import { redactCpr } from '../schemas/validate.ts';
 import { OFFER_REPORTS, REPORT_NAMES } from '../reports/catalogue.ts';
 import { FILE_FORMATS, TEXT_FORMATS, renderText, toArrowIpc, type ReportFormat } from '../reports/formats.ts';
 import { checkRequest, exportParquet, runReport } from '../reports/runner.ts';
-import { publicArrowIpc, publicDeclaration, publicReport, publicResult } from '../reports/public.ts';
+import { checkPublicPeriods, publicArrowIpc, publicDeclaration, publicReport, publicResult } from '../reports/public.ts';
 import { DEFAULT_THRESHOLD } from '../reports/suppression.ts';
 import { currentStandards } from './context.ts';
 import { progressBar } from './progress.ts';
@@ -226,8 +226,13 @@ export function commands(program: Command): void {
       if (o.threshold !== undefined && !o.public) throw new Sel104Error('SEL104_ERR_USAGE', '--threshold goes with --public');
       // DuckDB writes Parquet straight from the report's SQL, so the suppressed cells never pass through it.
       if (o.public && o.format === 'parquet') throw new Sel104Error('SEL104_ERR_USAGE', '--public does not write parquet; use --format json, csv, table, excel-csv or arrow');
-      const { def } = checkRequest(name, params, opts);
-      if (o.public) publicDeclaration(def);
+      const { def, params: checked } = checkRequest(name, params, opts);
+      if (o.public) {
+        publicDeclaration(def);
+        checkPublicPeriods({ ...checked, on: params.on as string | undefined });
+        // the stocks are counted at the period's end
+        params.on ??= checked.to;
+      }
       await withDatabase(globals(cmd), async (db) => {
         await ensureProjectionSchema(db.conn);
         if (o.format === 'parquet') {

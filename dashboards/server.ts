@@ -18,7 +18,7 @@ import { ReportParams, todayInCopenhagen } from '../reports/params.ts';
 import { renderText, toArrowIpc } from '../reports/formats.ts';
 import { checkOfferKnown, checkRequest, runReport, type ReportResult } from '../reports/runner.ts';
 import { ProjectionCache } from './reportCache.ts';
-import { publicArrowIpc, publicDeclaration, publicReport, publicResult } from '../reports/public.ts';
+import { checkPublicPeriods, publicArrowIpc, publicDeclaration, publicReport, publicResult } from '../reports/public.ts';
 import { type AccessTokens, type Role } from './access.ts';
 import { PAGES, findPage } from './charts.ts';
 import { registeredOffers } from '../reports/offers.ts';
@@ -387,7 +387,12 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
       const roles = rolesOfRequest.get(request);
       const publicOnly = roles !== undefined && !roles.has('read');
       // Case-level reports are refused before they run.
-      if (publicOnly) publicDeclaration(def);
+      if (publicOnly) {
+        publicDeclaration(def);
+        checkPublicPeriods({ ...params, on: typeof query.on === 'string' ? query.on : undefined });
+        // the stocks are counted at the period's end
+        query.on ??= params.to;
+      }
       const stop = metrics.reportSeconds.startTimer({ report: name });
       const full = await serial(async () => {
         const conn = await reportConnection();

@@ -193,6 +193,21 @@ export function publicDeclaration(def: ReportDef): Aggregate {
   return d;
 }
 
+/**
+ * The periods a public output may cover: whole calendar years (`from` YYYY-01-01, `to` YYYY-12-31,
+ * by year at most), the stocks counted at the period's end. Suppression protects one output; two
+ * outputs over overlapping periods give a small count away by subtraction (the year less its first
+ * eleven months and thirty days is one day's decisions; the grants in effect on two consecutive
+ * days differ by one day's starts and ends), so a public reader gets no choice of periods.
+ */
+export function checkPublicPeriods(params: { from?: string; to?: string; by?: string; on?: string }): void {
+  const rule = 'a public report covers whole calendar years (from YYYY-01-01 to YYYY-12-31, by year at most, on the last day): periods that overlap would give small numbers away by subtraction';
+  if (params.from === undefined || !params.from.endsWith('-01-01')) throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `from: ${rule}`);
+  if (params.to === undefined || !params.to.endsWith('-12-31')) throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `to: ${rule}`);
+  if (params.by !== undefined && params.by !== 'year') throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `by: ${rule}`);
+  if (params.on !== undefined && params.on !== params.to) throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `on: ${rule}`);
+}
+
 /** The report's rows with small numbers suppressed. */
 export function publicReport(result: ReportResult, { threshold = DEFAULT_THRESHOLD }: PublicOptions = {}): PublicReport {
   const d = publicDeclaration(result.def);

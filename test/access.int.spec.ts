@@ -112,7 +112,7 @@ describe('the council role: aggregate reports only, small numbers suppressed', (
     s?.close();
   });
 
-  const query = 'municipality=350&from=2024-01-01&to=2024-12-31&on=2024-06-30';
+  const query = 'municipality=350&from=2024-01-01&to=2024-12-31&on=2024-12-31';
   const get = (url: string, token: string, accept?: string) =>
     app.inject({ url, headers: { authorization: `Bearer ${token}`, ...(accept ? { accept } : {}) } });
   const full = {
@@ -127,6 +127,26 @@ describe('the council role: aggregate reports only, small numbers suppressed', (
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.json()).toEqual([{ ...full, withdrawn: '<5', decisions: '.', granted: '.', rejected: '<5', transportSharePct: '.' }]);
+  });
+
+  it('a council token gets whole calendar years only, the stocks at their end: overlapping periods would give small counts away by subtraction', async () => {
+    // (any from, to and on were taken: the year less its last day is that day's decisions)
+    const rule = 'a public report covers whole calendar years (from YYYY-01-01 to YYYY-12-31, by year at most, on the last day): periods that overlap would give small numbers away by subtraction';
+    for (const [q, field] of [
+      ['municipality=350&from=2024-01-01&to=2024-12-30', 'to'], ['municipality=350&from=2024-02-01&to=2024-12-31', 'from'],
+      ['municipality=350&to=2024-12-31', 'from'], ['municipality=350&from=2024-01-01&to=2024-12-31&by=quarter', 'by'],
+      ['municipality=350&from=2024-01-01&to=2024-12-31&on=2024-06-30', 'on'],
+    ]) {
+      const res = await get(`/api/reports/volume?${q}`, COUNCIL);
+      expect(res.statusCode, q).toBe(400);
+      expect(res.json().detail, q).toBe(`${field}: ${rule}`);
+    }
+    // without on, the stocks are those of the year's last day, as with it
+    expect((await get('/api/reports/volume?municipality=350&from=2024-01-01&to=2024-12-31', COUNCIL)).json()).toEqual((await get(`/api/reports/volume?${query}`, COUNCIL)).json());
+    // several years, by year
+    expect((await get('/api/reports/volume?municipality=350&from=2023-01-01&to=2024-12-31&by=year', COUNCIL)).statusCode).toBe(200);
+    // a reader chooses any period
+    expect((await get('/api/reports/volume?municipality=350&from=2024-01-01&to=2024-12-30', READER)).statusCode).toBe(200);
   });
 
   it('as CSV too, and as Arrow with the suppressed columns as text', async () => {

@@ -409,8 +409,14 @@ describe('publicReport (small-number suppression of the aggregate reports)', () 
         [['volume', '--public', '--format', 'parquet', '--out', join(tmp.dir, 'v.parquet')], /^sel104: --public does not write parquet.*\[SEL104_ERR_USAGE\]$/],
         [['volume', '--public', '--threshold', '1'], /^sel104: --threshold: must be a whole number ≥ 2.*\[SEL104_ERR_USAGE\]$/],
         [['volume', '--threshold', '5'], /^sel104: --threshold goes with --public \[SEL104_ERR_USAGE\]$/],
+        // (after year's --to: a half year, which with the year would give its other half's small counts away)
+        [['volume', '--public', '--to', '2024-06-30'], /^sel104: --to: a public report covers whole calendar years .*\[SEL104_ERR_BAD_PARAMETER\]$/],
+        [['volume', '--public', '--by', 'quarter'], /^sel104: --by: a public report covers whole calendar years .*\[SEL104_ERR_BAD_PARAMETER\]$/],
       ] as const) {
-        const r = cli(['report', ...args, ...((args as readonly string[]).includes('--format') ? [] : ['--format', 'json']), ...year], { db: tmp.db });
+        const given = args as readonly string[];
+        // the year's options but those the case gives itself (each flag with its value)
+        const rest = year.filter((v, i) => !given.includes(v.startsWith('--') ? v : year[i - 1]!));
+        const r = cli(['report', ...given, ...(given.includes('--format') ? [] : ['--format', 'json']), ...rest], { db: tmp.db });
         expect(r.status, args.join(' ')).toBe(2);
         expect(r.stdout).toBe('');
         expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
