@@ -200,7 +200,10 @@ export function publicDeclaration(def: ReportDef): Aggregate {
  * eleven months and thirty days is one day's decisions; the grants in effect on two consecutive
  * days differ by one day's starts and ends), so a public reader gets no choice of periods.
  */
-export function checkPublicPeriods(params: { from?: string; to?: string; by?: string; on?: string }): void {
+export function checkPublicPeriods(params: { from?: string; to?: string; by?: string; on?: string; offer?: string }): void {
+  // One offer's rows form a system of their own, suppressed unlike the same rows among all offers
+  // (whose totals tie them): the two outputs together could pin what either withholds.
+  if (params.offer !== undefined) throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', 'offer: a public report has every offer\'s rows, suppressed together; one offer\'s rows apart would be suppressed differently, and the two outputs together could give small numbers away');
   const rule = 'a public report covers whole calendar years (from YYYY-01-01 to YYYY-12-31, by year at most, on the last day): periods that overlap would give small numbers away by subtraction';
   if (params.from === undefined || !params.from.endsWith('-01-01')) throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `from: ${rule}`);
   if (params.to === undefined || !params.to.endsWith('-12-31')) throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `to: ${rule}`);

@@ -412,6 +412,7 @@ describe('publicReport (small-number suppression of the aggregate reports)', () 
         // (after year's --to: a half year, which with the year would give its other half's small counts away)
         [['volume', '--public', '--to', '2024-06-30'], /^sel104: --to: a public report covers whole calendar years .*\[SEL104_ERR_BAD_PARAMETER\]$/],
         [['volume', '--public', '--by', 'quarter'], /^sel104: --by: a public report covers whole calendar years .*\[SEL104_ERR_BAD_PARAMETER\]$/],
+        [['days-per-week-by-offer', '--public', '--offer', 'o-1'], /^sel104: --offer: a public report has every offer's rows, suppressed together; .*\[SEL104_ERR_BAD_PARAMETER\]$/],
       ] as const) {
         const given = args as readonly string[];
         // the year's options but those the case gives itself (each flag with its value)
