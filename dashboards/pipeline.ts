@@ -151,7 +151,7 @@ export function kafkaPipeline(settings: KafkaSettings, projector?: { health(): P
   return {
     log: 'kafka',
     async ingest(body, source) {
-      ingest ??= KafkaIngest.open(settings);
+      ingest ??= KafkaIngest.open(settings, { remember: true });
       let producer: KafkaIngest;
       try {
         producer = await ingest;

@@ -81,15 +81,20 @@ export class KafkaIngest {
     private readonly producer: Producer,
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
+    private readonly remember: boolean,
   ) {}
 
-  /** Connects to Kafka (failing within about ten seconds, naming the brokers) and prepares validation. */
-  static async open(settings: KafkaSettings): Promise<KafkaIngest> {
+  /**
+   * Connects to Kafka (failing within about ten seconds, naming the brokers) and prepares validation.
+   * With `remember` (the server's producer), an event it produced before is a duplicate in every
+   * later call too, counted so and not sent again: a body POSTed twice said "accepted" twice.
+   */
+  static async open(settings: KafkaSettings, { remember = false }: { remember?: boolean } = {}): Promise<KafkaIngest> {
     const producer = await connectProducer(kafkaClient(settings, 'sel104-ingest'), settings);
     const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
     const conn = await instance.connect();
     await prepareStaging(conn, 0);
-    return new KafkaIngest(settings, producer, instance, conn);
+    return new KafkaIngest(settings, producer, instance, conn, remember);
   }
 
   async close(): Promise<void> {
@@ -114,8 +119,9 @@ export class KafkaIngest {
     const { source, batchSize = 50_000, onBytes, onBatch, now = () => new Date(), maxRejectionsReported = 1000 } = opts;
     const counts: ImportCounts = { received: 0, accepted: 0, duplicates: 0, rejected: 0 };
     const rejections: ImportResult['rejections'] = [];
-    // EventIds produced by this call, to count duplicates across its batches (in DuckDB: compact).
-    await this.conn.run('CREATE OR REPLACE TABLE stage.produced (event_id VARCHAR)');
+    // EventIds produced by this call (or, remembering, by this producer), to count duplicates
+    // across its batches and calls, and not send them again (in DuckDB: compact).
+    await this.conn.run(`CREATE ${this.remember ? 'TABLE IF NOT EXISTS' : 'OR REPLACE TABLE'} stage.produced (event_id VARCHAR)`);
     try {
       for await (const batch of numberedLineBatches(input, batchSize, onBytes)) {
         const ingestedAt = now().toISOString();
@@ -131,7 +137,7 @@ export class KafkaIngest {
         const valid = verdicts.valid;
         await this.send(this.settings.dlqTopic, verdicts.rejected.map((r) => deadLetterMessage(r, ingestedAt, source)));
         await this.send(this.settings.topic, rows.map((r) => eventMessage(r, ingestedAt, source)));
-        await this.conn.run(`INSERT INTO stage.produced SELECT DISTINCT event_id FROM ${checkedTable(0)} WHERE ok`);
+        await this.conn.run(`INSERT INTO stage.produced SELECT DISTINCT c.event_id FROM ${checkedTable(0)} c ANTI JOIN stage.produced p ON p.event_id = c.event_id WHERE c.ok`);
         await prepareStaging(this.conn, 0);
         counts.received += batch.texts.length;
         counts.accepted += rows.length;
@@ -142,7 +148,7 @@ export class KafkaIngest {
       }
     } finally {
       await prepareStaging(this.conn, 0);
-      await this.conn.run('DROP TABLE IF EXISTS stage.produced');
+      if (!this.remember) await this.conn.run('DROP TABLE IF EXISTS stage.produced');
     }
     return { ...counts, rejections, logPosition: -1, projectedPosition: -1 };
   }

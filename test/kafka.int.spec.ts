@@ -313,6 +313,8 @@ describe.runIf(available)('Kafka log (mock cluster, 3 brokers)', () => {
           const ok = await post(some);
           expect(ok.statusCode).toBe(200);
           expect(ok.json()).toMatchObject({ received: 200, accepted: 200 });
+          // the same body again: duplicates, and not sent again (the log stays at 200 below; it said accepted 200 twice)
+          expect((await post(some)).json()).toMatchObject({ received: 200, accepted: 0, duplicates: 200 });
           let health = (await app.inject('/healthz')).json();
           for (let i = 0; i < 100 && health.lag !== 0; i++) {
             await new Promise((r) => setTimeout(r, 100));
