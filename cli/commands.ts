@@ -18,7 +18,7 @@ import { redactCpr } from '../schemas/validate.ts';
 import { OFFER_REPORTS, REPORT_NAMES } from '../reports/catalogue.ts';
 import { FILE_FORMATS, TEXT_FORMATS, renderText, toArrowIpc, type ReportFormat } from '../reports/formats.ts';
 import { checkRequest, exportParquet, runReport } from '../reports/runner.ts';
-import { checkPublicPeriods, publicArrowIpc, publicDeclaration, publicReport, publicResult } from '../reports/public.ts';
+import { publicArrowIpc, publicPeriods, publicDeclaration, publicReport, publicResult } from '../reports/public.ts';
 import { DEFAULT_THRESHOLD } from '../reports/suppression.ts';
 import { currentStandards } from './context.ts';
 import { progressBar } from './progress.ts';
@@ -229,9 +229,7 @@ export function commands(program: Command): void {
       const { def, params: checked } = checkRequest(name, params, opts);
       if (o.public) {
         publicDeclaration(def);
-        checkPublicPeriods({ ...checked, on: params.on as string | undefined });
-        // the stocks are counted at the period's end
-        params.on ??= checked.to;
+        Object.assign(params, publicPeriods(checked, { on: params.on as string | undefined, asOf: params.asOf as string | undefined }));
       }
       await withDatabase(globals(cmd), async (db) => {
         await ensureProjectionSchema(db.conn);

@@ -18,7 +18,7 @@ import { ReportParams, todayInCopenhagen } from '../reports/params.ts';
 import { renderText, toArrowIpc } from '../reports/formats.ts';
 import { checkOfferKnown, checkRequest, runReport, type ReportResult } from '../reports/runner.ts';
 import { ProjectionCache } from './reportCache.ts';
-import { checkPublicPeriods, publicArrowIpc, publicDeclaration, publicReport, publicResult } from '../reports/public.ts';
+import { publicArrowIpc, publicPeriods, publicDeclaration, publicReport, publicResult } from '../reports/public.ts';
 import { type AccessTokens, type Role } from './access.ts';
 import { PAGES, findPage } from './charts.ts';
 import { registeredOffers } from '../reports/offers.ts';
@@ -389,9 +389,8 @@ export function buildServer({ db: initialDb, standards = loadStandards(), logger
       // Case-level reports are refused before they run.
       if (publicOnly) {
         publicDeclaration(def);
-        checkPublicPeriods({ ...params, on: typeof query.on === 'string' ? query.on : undefined });
-        // the stocks are counted at the period's end
-        query.on ??= params.to;
+        const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+        Object.assign(query, publicPeriods(params, { on: text(query.on), asOf: text(query.asOf) }));
       }
       const stop = metrics.reportSeconds.startTimer({ report: name });
       const full = await serial(async () => {

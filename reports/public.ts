@@ -1,6 +1,7 @@
 import { Sel104Error } from '../schemas/errors.ts';
 import type { ColumnKind, ReportDef } from './catalogue.ts';
 import { percent } from './council/cells.ts';
+import { endOfYear } from './council/period.ts';
 import { toArrowIpc } from './formats.ts';
 import type { Cell, ReportResult, Row } from './runner.ts';
 import { DEFAULT_THRESHOLD, WITHHELD, showCount, suppress, type CellId, type Constraint, type CountSystem, type Suppression } from './suppression.ts';
@@ -65,7 +66,13 @@ interface CaseLevel {
   readonly lists: string;
 }
 
-type Declaration = Aggregate | CaseLevel;
+/** An aggregate report kept from the public: other public outputs would undo its suppression. */
+interface Refused {
+  readonly kind: 'refused';
+  readonly why: string;
+}
+
+type Declaration = Aggregate | CaseLevel | Refused;
 
 const aggregate = (d: Partial<Omit<Aggregate, 'kind'>> & Pick<Aggregate, 'labels' | 'counts'>): Aggregate =>
   Object.freeze({ kind: 'aggregate', derived: {}, shareOf: {}, implied: {}, sums: [], tableBy: ['municipality'], perTable: [], ...d });
@@ -99,8 +106,12 @@ export const PUBLIC_REPORTS: Readonly<Record<string, Declaration>> = Object.free
   'days-per-week': aggregate({ labels: ['municipality', 'daysPerWeek'], counts: ['grants'], tableTotal: GRANTS_IN_EFFECT }),
   'days-per-week-by-offer': aggregate({ labels: ['municipality', 'offerId', 'daysPerWeek'], counts: ['grants'], tableTotal: GRANTS_IN_EFFECT }),
   'days-per-week-by-level': aggregate({ labels: ['municipality', 'functionLevel', 'daysPerWeek'], counts: ['grants'], tableTotal: GRANTS_IN_EFFECT }),
-  'days-per-week-by-offer-level': aggregate({
-    labels: ['municipality', 'offerId', 'functionLevel', 'daysPerWeek'], counts: ['grants'], tableTotal: GRANTS_IN_EFFECT,
+  // Its cells are the finest of the four days-per-week tables, each suppressed on its own: with
+  // -by-offer beside it, four level cells shown <5 under an offer's <5 pinned them all (82 of 714
+  // hidden counts pinned on simulated data at scale 0.3). The other three pinned none together.
+  'days-per-week-by-offer-level': Object.freeze({
+    kind: 'refused',
+    why: 'its offer × level cells, suppressed apart from days-per-week-by-offer and -by-level, would give their small numbers away (use those two)',
   }),
   absence: aggregate({
     labels: ['municipality', 'offerId'],
@@ -184,6 +195,7 @@ export function publicDeclaration(def: ReportDef): Aggregate {
     throw new Sel104Error('SEL104_ERR_NOT_PUBLIC', `report "${def.name}" has no public version: reports/public.ts does not declare how its counts are tied, so small numbers cannot be suppressed`);
   }
   if (d.kind === 'cases') throw new Sel104Error('SEL104_ERR_NOT_PUBLIC', `report "${def.name}" ${d.lists}: it has no public version`);
+  if (d.kind === 'refused') throw new Sel104Error('SEL104_ERR_NOT_PUBLIC', `report "${def.name}" has no public version: ${d.why}`);
   const declared = [...d.labels, ...d.counts, ...Object.keys(d.derived)];
   const columns = Object.keys(def.columns);
   const off = [...columns.filter((c) => !declared.includes(c)), ...declared.filter((c) => !columns.includes(c))];
@@ -194,21 +206,32 @@ export function publicDeclaration(def: ReportDef): Aggregate {
 }
 
 /**
- * The periods a public output may cover: whole calendar years (`from` YYYY-01-01, `to` YYYY-12-31,
- * by year at most), the stocks counted at the period's end. Suppression protects one output; two
- * outputs over overlapping periods give a small count away by subtraction (the year less its first
- * eleven months and thirty days is one day's decisions; the grants in effect on two consecutive
- * days differ by one day's starts and ends), so a public reader gets no choice of periods.
+ * The periods a public output may cover, and as of when: whole calendar years that have ended
+ * (`from` YYYY-01-01, `to` YYYY-12-31, by year at most), the stocks counted on the last day, the
+ * events as recorded by the end of the last year (as the council report reads a past year).
+ * Suppression protects one output; two outputs over overlapping periods, or of one period as of
+ * two moments, give a small count away by subtraction (the year less its last day is that day's
+ * decisions; grants in effect on two consecutive days differ by one day's starts and ends; a year
+ * read a month apart differs by that month's recordings), so a public reader gets no choice of
+ * period and none of moment. Returns the `on` and `asOf` the output is run with.
  */
-export function checkPublicPeriods(params: { from?: string; to?: string; by?: string; on?: string; offer?: string }): void {
+export function publicPeriods(
+  params: { from?: string; to?: string; by?: string; offer?: string },
+  given: { on?: string; asOf?: string },
+  now: Date = new Date(),
+): { on: string; asOf: string } {
   // One offer's rows form a system of their own, suppressed unlike the same rows among all offers
   // (whose totals tie them): the two outputs together could pin what either withholds.
   if (params.offer !== undefined) throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', 'offer: a public report has every offer\'s rows, suppressed together; one offer\'s rows apart would be suppressed differently, and the two outputs together could give small numbers away');
-  const rule = 'a public report covers whole calendar years (from YYYY-01-01 to YYYY-12-31, by year at most, on the last day): periods that overlap would give small numbers away by subtraction';
+  const rule = 'a public report covers whole calendar years that have ended (from YYYY-01-01 to YYYY-12-31, by year at most, on the last day, as of the year\'s end): periods or moments that overlap would give small numbers away by subtraction';
   if (params.from === undefined || !params.from.endsWith('-01-01')) throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `from: ${rule}`);
   if (params.to === undefined || !params.to.endsWith('-12-31')) throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `to: ${rule}`);
   if (params.by !== undefined && params.by !== 'year') throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `by: ${rule}`);
-  if (params.on !== undefined && params.on !== params.to) throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `on: ${rule}`);
+  if (given.on !== undefined && given.on !== params.to) throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `on: ${rule}`);
+  const asOf = endOfYear(Number(params.to.slice(0, 4)));
+  if (Date.parse(asOf) >= now.getTime()) throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `to: ${rule}; ${params.to.slice(0, 4)} has not ended`);
+  if (given.asOf !== undefined && Date.parse(given.asOf) !== Date.parse(asOf)) throw new Sel104Error('SEL104_ERR_BAD_PARAMETER', `asOf: ${rule}, ${asOf}`);
+  return { on: params.to, asOf };
 }
 
 /** The report's rows with small numbers suppressed. */

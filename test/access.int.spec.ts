@@ -131,7 +131,7 @@ describe('the council role: aggregate reports only, small numbers suppressed', (
 
   it('a council token gets whole calendar years only, the stocks at their end: overlapping periods would give small counts away by subtraction', async () => {
     // (any from, to and on were taken: the year less its last day is that day's decisions)
-    const rule = 'a public report covers whole calendar years (from YYYY-01-01 to YYYY-12-31, by year at most, on the last day): periods that overlap would give small numbers away by subtraction';
+    const rule = "a public report covers whole calendar years that have ended (from YYYY-01-01 to YYYY-12-31, by year at most, on the last day, as of the year's end): periods or moments that overlap would give small numbers away by subtraction";
     for (const [q, field] of [
       ['municipality=350&from=2024-01-01&to=2024-12-30', 'to'], ['municipality=350&from=2024-02-01&to=2024-12-31', 'from'],
       ['municipality=350&to=2024-12-31', 'from'], ['municipality=350&from=2024-01-01&to=2024-12-31&by=quarter', 'by'],
@@ -141,6 +141,12 @@ describe('the council role: aggregate reports only, small numbers suppressed', (
       expect(res.statusCode, q).toBe(400);
       expect(res.json().detail, q).toBe(`${field}: ${rule}`);
     }
+    // nor a moment: the year as recorded a month apart differs by that month's recordings
+    const moment = await get('/api/reports/volume?municipality=350&from=2024-01-01&to=2024-12-31&asOf=2025-02-01T00:00:00%2B01:00', COUNCIL);
+    expect(moment.json().detail).toBe(`asOf: ${rule}, 2024-12-31T23:59:59.999999+01:00`);
+    const thisYear = new Date().getFullYear();
+    const open = await get(`/api/reports/volume?municipality=350&from=${thisYear}-01-01&to=${thisYear}-12-31`, COUNCIL);
+    expect(open.json().detail).toBe(`to: ${rule}; ${thisYear} has not ended`);
     // without on, the stocks are those of the year's last day, as with it
     expect((await get('/api/reports/volume?municipality=350&from=2024-01-01&to=2024-12-31', COUNCIL)).json()).toEqual((await get(`/api/reports/volume?${query}`, COUNCIL)).json());
     // several years, by year

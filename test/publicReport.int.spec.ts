@@ -406,12 +406,14 @@ describe('publicReport (small-number suppression of the aggregate reports)', () 
     it('refuses a case-level report, parquet and a bad threshold in one line, exit 2', () => {
       for (const [args, message] of [
         [['open-applications', '--public'], /^sel104: report "open-applications" lists cases .*\[SEL104_ERR_NOT_PUBLIC\]$/],
+        // (with -by-offer beside it, an offer's four level cells shown <5 under its <5 pinned them all)
+        [['days-per-week-by-offer-level', '--public'], /^sel104: report "days-per-week-by-offer-level" has no public version: its offer × level cells, .*\[SEL104_ERR_NOT_PUBLIC\]$/],
         [['volume', '--public', '--format', 'parquet', '--out', join(tmp.dir, 'v.parquet')], /^sel104: --public does not write parquet.*\[SEL104_ERR_USAGE\]$/],
         [['volume', '--public', '--threshold', '1'], /^sel104: --threshold: must be a whole number ≥ 2.*\[SEL104_ERR_USAGE\]$/],
         [['volume', '--threshold', '5'], /^sel104: --threshold goes with --public \[SEL104_ERR_USAGE\]$/],
         // (after year's --to: a half year, which with the year would give its other half's small counts away)
-        [['volume', '--public', '--to', '2024-06-30'], /^sel104: --to: a public report covers whole calendar years .*\[SEL104_ERR_BAD_PARAMETER\]$/],
-        [['volume', '--public', '--by', 'quarter'], /^sel104: --by: a public report covers whole calendar years .*\[SEL104_ERR_BAD_PARAMETER\]$/],
+        [['volume', '--public', '--to', '2024-06-30'], /^sel104: --to: a public report covers whole calendar years that have ended .*\[SEL104_ERR_BAD_PARAMETER\]$/],
+        [['volume', '--public', '--by', 'quarter'], /^sel104: --by: a public report covers whole calendar years that have ended .*\[SEL104_ERR_BAD_PARAMETER\]$/],
         [['days-per-week-by-offer', '--public', '--offer', 'o-1'], /^sel104: --offer: a public report has every offer's rows, suppressed together; .*\[SEL104_ERR_BAD_PARAMETER\]$/],
       ] as const) {
         const given = args as readonly string[];
