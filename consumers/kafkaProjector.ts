@@ -395,7 +395,7 @@ export class KafkaProjector {
     }
     app.closeSync();
     return (await conn.run(
-      `INSERT INTO log.dead_letters
+      `INSERT INTO log.dead_letters (received_at, source, line, reasons, raw)
        SELECT CAST($1 AS TIMESTAMPTZ), r.source, r.line, r.reasons, r.raw FROM stage.kafka_rejected r
        ANTI JOIN log.dead_letters d ON d.source = r.source AND d.line = r.line AND d.raw = r.raw
        ORDER BY r.source, r.line`,
@@ -409,7 +409,7 @@ export class KafkaProjector {
     const conn = this.conn;
     const header = (m: Batch['messages'][number], name: string): string => m.headers?.[name]?.toString() ?? '';
     await conn.run(`ATTACH IF NOT EXISTS ':memory:' AS stage`);
-    await conn.run(`CREATE OR REPLACE TABLE stage.kafka_dlq (received_at VARCHAR, source VARCHAR, line BIGINT, reasons VARCHAR, raw VARCHAR)`);
+    await conn.run(`CREATE OR REPLACE TABLE stage.kafka_dlq (received_at VARCHAR, source VARCHAR, line BIGINT, reasons VARCHAR, raw VARCHAR, input_key VARCHAR)`);
     const app = await conn.createAppender('kafka_dlq', 'main', 'stage');
     for (const m of messages) {
       app.appendVarchar(header(m, 'sel104-received-at') || new Date(Number(m.timestamp)).toISOString());
@@ -417,15 +417,18 @@ export class KafkaProjector {
       app.appendBigInt(BigInt(Number(header(m, 'sel104-line')) || 0));
       app.appendVarchar(header(m, 'sel104-reasons') || '[]');
       app.appendVarchar(m.value?.toString('utf8') ?? '');
+      app.appendVarchar(header(m, 'sel104-input-key'));
       app.endRow();
     }
     app.closeSync();
+    // each (input, line, text) once: by its input key, or by its source where a producer sent none
     return (
       await conn.run(
-        `INSERT INTO log.dead_letters
-         SELECT CAST(r.received_at AS TIMESTAMPTZ), r.source, r.line, r.reasons, r.raw
-         FROM (SELECT * FROM stage.kafka_dlq QUALIFY row_number() OVER (PARTITION BY source, line, raw) = 1) r
-         ANTI JOIN log.dead_letters d ON d.source = r.source AND d.line = r.line AND d.raw = r.raw
+        `INSERT INTO log.dead_letters (received_at, source, line, reasons, raw, input_key)
+         SELECT CAST(r.received_at AS TIMESTAMPTZ), r.source, r.line, r.reasons, r.raw, nullif(r.input_key, '')
+         FROM (SELECT * FROM stage.kafka_dlq QUALIFY row_number() OVER (PARTITION BY coalesce(nullif(input_key, ''), source), line, raw) = 1) r
+         ANTI JOIN log.dead_letters d ON d.line = r.line AND d.raw = r.raw
+           AND (CASE WHEN nullif(r.input_key, '') IS NULL THEN d.input_key IS NULL AND d.source = r.source ELSE d.input_key = r.input_key END)
          ORDER BY r.line`,
       )
     ).rowsChanged;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { inTransaction, queryValue, type Database } from '../consumers/database.ts';
 import { checkStaged, checkedTable, dlqTable, idHashTable, knownTable, prepareStaging, prepared, rawLines, releaseSlot, SMALL_BATCH, stageLines, BatchStager, type BulkVerdicts, type RejectedLine, type Slot, type StagedBatch } from './bulkValidation.ts';
+import { keyOfLine } from './inputKey.ts';
 import { EventIdFilter } from './eventIdFilter.ts';
 import { SIMULATED_SOURCE_PREFIX } from './simulator/profiles.ts';
 import type { LineBatch } from './lines.ts';
@@ -41,6 +42,8 @@ const LOG_DDL = [
     reasons VARCHAR NOT NULL,
     raw VARCHAR NOT NULL
   )`,
+  // which input the line came from (producers/inputKey.ts); a store from before it has none
+  `ALTER TABLE log.dead_letters ADD COLUMN IF NOT EXISTS input_key VARCHAR`,
 ];
 
 /** The dead-letter store, in the log file; the Kafka projector fills it from the dead-letter topic. */
@@ -59,6 +62,7 @@ export async function holdsSimulatedEvents(conn: DuckDBConnection): Promise<bool
 
 export async function ensureDeadLetterStore(conn: DuckDBConnection): Promise<void> {
   await conn.run(LOG_DDL[2]!);
+  await conn.run(LOG_DDL[3]!);
 }
 
 export interface AppendResult {
@@ -249,7 +253,8 @@ export class EmbeddedLog {
    * Accepted events and dead letters commit in one transaction; then the slot is emptied, while
    * the caller goes on (projecting, say): staging in the slot again waits for it.
    */
-  async commit({ slot, received, verdicts, knownUpTo }: CheckedBatch, source: string, ingestedAt: string): Promise<AppendResult> {
+  /** `inputKeys`: the input's keys so far (InputKeys.list), which identify its dead letters. */
+  async commit({ slot, received, verdicts, knownUpTo }: CheckedBatch, source: string, ingestedAt: string, inputKeys = ''): Promise<AppendResult> {
     const conn = this.writer;
     await this.releasing.catch(() => undefined);
     try {
@@ -265,12 +270,13 @@ export class EmbeddedLog {
         }
         if (verdicts.rejected.length > 0) {
           await conn.run(
-            // The same line of the same source rejected again (an import re-run after a crash) is kept once.
-            `INSERT INTO log.dead_letters
-             SELECT CAST($1 AS TIMESTAMPTZ), $2, s.line, s.reasons, s.raw FROM ${dlqTable(slot)} s
-             ANTI JOIN log.dead_letters d ON d.source = $2 AND d.line = s.line AND d.raw = s.raw
+            // The same line of the same input rejected again (an import run again after a crash,
+            // under whatever name; a POST sent again) is kept once.
+            `INSERT INTO log.dead_letters (received_at, source, line, reasons, raw, input_key)
+             SELECT CAST($1 AS TIMESTAMPTZ), $2, s.line, s.reasons, s.raw, ${keyOfLine('$3', 's.line')} FROM ${dlqTable(slot)} s
+             ANTI JOIN log.dead_letters d ON d.input_key = ${keyOfLine('$3', 's.line')} AND d.line = s.line AND d.raw = s.raw
              ORDER BY s.line`,
-            [ingestedAt, source],
+            [ingestedAt, source, inputKeys],
           );
         }
         return { start, inserted: n };

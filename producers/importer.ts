@@ -5,6 +5,7 @@ import type { Reason } from '../schemas/validate.ts';
 import type { BatchStager, Slot, StagedBatch } from './bulkValidation.ts';
 import { EmbeddedLog, SLOTS } from './embeddedLog.ts';
 import { numberedLinePieces } from './lines.ts';
+import { InputKeys } from './inputKey.ts';
 
 export interface ImportCounts {
   received: number;
@@ -96,6 +97,8 @@ export async function importLines(db: Database, input: Readable, opts: ImportOpt
   let bulk: { threads: bigint; checkpointThreshold: string } | undefined;
   // The batch being staged, piece by piece as its lines are read.
   let stager: BatchStager | undefined;
+  // Which input the lines are, for the dead-letter store (by their bytes, not by `source`)
+  const inputKeys = new InputKeys();
   const submit = async (staged: StagedBatch) => {
     if (k === 1 && staged.received >= batchSize) {
       bulk = {
@@ -108,7 +111,7 @@ export async function importLines(db: Database, input: Readable, opts: ImportOpt
     const checked = checking.then(() => log.check(staged));
     checking = checked;
     committing = Promise.all([committing, checked]).then(async ([, batch]) => {
-      const res = await log.commit(batch, source, now().toISOString());
+      const res = await log.commit(batch, source, now().toISOString(), inputKeys.list);
       counts.received += res.received;
       counts.accepted += res.accepted;
       counts.duplicates += res.duplicates;
@@ -129,6 +132,7 @@ export async function importLines(db: Database, input: Readable, opts: ImportOpt
         if (failure) throw failure.error;
         stager = await log.beginStage(slot);
       }
+      inputKeys.add(piece);
       await stager.add(piece);
       if (piece.endsBatch) {
         const staged = stager.finish();

@@ -6,6 +6,7 @@ import { checkedTable, checkStaged, prepareStaging, stageLines, type RejectedLin
 import type { ImportCounts, ImportResult } from './importer.ts';
 import { connectProducer, kafkaClient, withinDeadline, type KafkaSettings } from './kafka.ts';
 import { numberedLineBatches } from './lines.ts';
+import { InputKeys } from './inputKey.ts';
 
 /**
  * `import --log kafka` and `POST /api/events` with Kafka: the same bulk validation as the embedded
@@ -58,11 +59,15 @@ function eventMessage(r: ValidRow, ingestedAt: string, source: string): Message 
 }
 
 /** A rejected line as published on the dead-letter topic: the raw text, the reasons in headers. */
-function deadLetterMessage(r: RejectedLine, receivedAt: string, source: string): Message {
+function deadLetterMessage(r: RejectedLine, receivedAt: string, source: string, inputKey: string): Message {
   return {
     key: `${source}:${r.line}`,
     value: r.raw,
-    headers: { 'sel104-reasons': J(r.reasons), 'sel104-input': source, 'sel104-line': String(r.line), 'sel104-received-at': receivedAt },
+    headers: {
+      'sel104-reasons': J(r.reasons), 'sel104-input': source, 'sel104-line': String(r.line), 'sel104-received-at': receivedAt,
+      // which input it is (producers/inputKey.ts): the store keeps each (input key, line, text) once
+      'sel104-input-key': inputKey,
+    },
   };
 }
 
@@ -122,8 +127,10 @@ export class KafkaIngest {
     // EventIds produced by this call (or, remembering, by this producer), to count duplicates
     // across its batches and calls, and not send them again (in DuckDB: compact).
     await this.conn.run(`CREATE ${this.remember ? 'TABLE IF NOT EXISTS' : 'OR REPLACE TABLE'} stage.produced (event_id VARCHAR)`);
+    const inputKeys = new InputKeys();
     try {
       for await (const batch of numberedLineBatches(input, batchSize, onBytes)) {
+        inputKeys.add(batch);
         const ingestedAt = now().toISOString();
         const verdicts = await checkStaged(this.conn, await stageLines(this.conn, 0, batch));
         const rows = await queryRows<ValidRow>(
@@ -135,7 +142,7 @@ export class KafkaIngest {
            ORDER BY i`,
         );
         const valid = verdicts.valid;
-        await this.send(this.settings.dlqTopic, verdicts.rejected.map((r) => deadLetterMessage(r, ingestedAt, source)));
+        await this.send(this.settings.dlqTopic, verdicts.rejected.map((r) => deadLetterMessage(r, ingestedAt, source, inputKeys.keyOf(r.line))));
         await this.send(this.settings.topic, rows.map((r) => eventMessage(r, ingestedAt, source)));
         await this.conn.run(`INSERT INTO stage.produced SELECT DISTINCT c.event_id FROM ${checkedTable(0)} c ANTI JOIN stage.produced p ON p.event_id = c.event_id WHERE c.ok`);
         await prepareStaging(this.conn, 0);

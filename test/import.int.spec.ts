@@ -348,3 +348,30 @@ describe('sel104 dlq --format table', () => {
     expect(Math.max(...table.map((l) => l.length))).toBeLessThan(260);
   });
 });
+
+describe('the dead-letter store keeps each line of an input once, whatever the input is called', () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+  const dead = () => JSON.parse(cli(['dlq', '--format', 'json'], { db: tmp.db }).stdout) as { line: number; source: string; raw: string }[];
+
+  it('the same file under another name adds none (a crashed import run again as ./file stored its dead letters twice)', () => {
+    const file = join(tmp.dir, 'a.ndjson');
+    writeFileSync(file, '{"eventId":"x-1","type":"Nope"}\n{not json\n');
+    expect(cli(['import', file], { db: tmp.db }).status).toBe(3);
+    expect(cli(['import', '-'], { db: tmp.db, input: readFileSync(file, 'utf8') }).status).toBe(3);
+    expect(dead().map((d) => [d.line, d.source])).toEqual([[1, file], [2, file]]);
+    // a longer export of the same lines adds only its new bad line
+    writeFileSync(file, '{"eventId":"x-1","type":"Nope"}\n{not json\n{still not\n');
+    expect(cli(['import', file], { db: tmp.db }).status).toBe(3);
+    expect(dead().map((d) => d.line)).toEqual([1, 2, 3]);
+  });
+
+  it('two inputs with the same bad line at the same number keep both (two imports from stdin kept one)', () => {
+    const before = dead().length;
+    for (const first of ['{"eventId":"y-1","type":"Nope"}', '{"eventId":"y-2","type":"Nope"}']) {
+      expect(cli(['import', '-'], { db: tmp.db, input: `${first}\n{not json\n` }).status).toBe(3);
+    }
+    const added = dead().slice(before);
+    expect(added.filter((d) => d.raw === '{not json').map((d) => [d.line, d.source])).toEqual([[2, 'stdin'], [2, 'stdin']]);
+  });
+});
