@@ -114,7 +114,7 @@ export async function ingestEmbedded(db: Database, body: Buffer, source: string,
   const kept = keptLogOf(db);
   const log = await openEmbeddedIngest(db);
   try {
-    return await importLines(db, Readable.from([body]), { source, log, project });
+    return await importLines(db, Readable.from([body]), { source, log, project, whole: body });
   } catch (err) {
     closeKept(kept);
     throw err;
@@ -160,7 +160,7 @@ export function kafkaPipeline(settings: KafkaSettings, projector?: { health(): P
         throw err;
       }
       try {
-        return await withinDeadline(settings, INGEST_DEADLINE_MS, producer.ingest(Readable.from([body]), { source }));
+        return await withinDeadline(settings, INGEST_DEADLINE_MS, producer.ingest(Readable.from([body]), { source, whole: body }));
       } catch (err) {
         const e = toSel104Error(err);
         if (e.code !== 'SEL104_ERR_LOG_UNAVAILABLE') throw e;

@@ -22,8 +22,10 @@ export interface ImportResult extends ImportCounts {
 }
 
 export interface ImportOptions {
-  /** Where the lines came from, kept with each dead letter: a file path, "stdin" or "http". */
+  /** Where the lines came from, kept with each dead letter: a file path, "stdin" or "http …". */
   source: string;
+  /** The whole input, when it is at hand (a POST's body): it is the input's identity (InputKeys). */
+  whole?: Buffer;
   batchSize?: number;
   /** Project after each batch (the default) so the dashboards follow the import. */
   project?: boolean;
@@ -98,7 +100,7 @@ export async function importLines(db: Database, input: Readable, opts: ImportOpt
   // The batch being staged, piece by piece as its lines are read.
   let stager: BatchStager | undefined;
   // Which input the lines are, for the dead-letter store (by their bytes, not by `source`)
-  const inputKeys = new InputKeys();
+  const inputKeys = new InputKeys(opts.whole);
   const submit = async (staged: StagedBatch) => {
     if (k === 1 && staged.received >= batchSize) {
       bulk = {

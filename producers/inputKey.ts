@@ -18,7 +18,15 @@ export const PREFIX_LINES = 100;
 
 export class InputKeys {
   private readonly hash: Hash = createHash('sha256');
-  private readonly keys: string[] = [];
+  private keys: string[] = [];
+
+  /**
+   * @param whole the whole input, when it is at hand before any line is stored (a POST's body):
+   *              one key for all its lines, so that only the same body sent again is the same input
+   */
+  constructor(whole?: Buffer) {
+    if (whole) this.keys = Array<string>(PREFIX_LINES).fill(createHash('sha256').update(whole).digest('hex').slice(0, 32));
+  }
 
   /** Takes the next lines of the input, in order. */
   add({ firstLine, texts }: Pick<LineBatch, 'firstLine' | 'texts'>): void {

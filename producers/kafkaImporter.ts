@@ -73,6 +73,8 @@ function deadLetterMessage(r: RejectedLine, receivedAt: string, source: string, 
 
 export interface KafkaImportOptions {
   source: string;
+  /** The whole input, when it is at hand (a POST's body): it is the input's identity (InputKeys). */
+  whole?: Buffer;
   batchSize?: number;
   onBytes?: (bytes: number) => void;
   onBatch?: (counts: ImportCounts) => void;
@@ -127,7 +129,7 @@ export class KafkaIngest {
     // EventIds produced by this call (or, remembering, by this producer), to count duplicates
     // across its batches and calls, and not send them again (in DuckDB: compact).
     await this.conn.run(`CREATE ${this.remember ? 'TABLE IF NOT EXISTS' : 'OR REPLACE TABLE'} stage.produced (event_id VARCHAR)`);
-    const inputKeys = new InputKeys();
+    const inputKeys = new InputKeys(opts.whole);
     try {
       for await (const batch of numberedLineBatches(input, batchSize, onBytes)) {
         inputKeys.add(batch);
