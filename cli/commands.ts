@@ -17,8 +17,9 @@ import { isoDate } from '../schemas/primitives.ts';
 import { redactCpr } from '../schemas/validate.ts';
 import { OFFER_REPORTS, REPORT_NAMES } from '../reports/catalogue.ts';
 import { FILE_FORMATS, TEXT_FORMATS, renderText, toArrowIpc, type ReportFormat } from '../reports/formats.ts';
-import { checkRequest, exportParquet, runReport } from '../reports/runner.ts';
-import { publicArrowIpc, publicPeriods, publicDeclaration, publicReport, publicResult } from '../reports/public.ts';
+import { checkRequest, exportParquet, runReport, type ReportResult } from '../reports/runner.ts';
+import { publicArrowIpc, publicPeriods, publicDeclaration } from '../reports/public.ts';
+import { buildPublication, publishedReport, type PublicRequest } from '../reports/publication.ts';
 import { DEFAULT_THRESHOLD } from '../reports/suppression.ts';
 import { currentStandards } from './context.ts';
 import { progressBar } from './progress.ts';
@@ -227,9 +228,10 @@ export function commands(program: Command): void {
       // DuckDB writes Parquet straight from the report's SQL, so the suppressed cells never pass through it.
       if (o.public && o.format === 'parquet') throw new Sel104Error('SEL104_ERR_USAGE', '--public does not write parquet; use --format json, csv, table, excel-csv or arrow');
       const { def, params: checked } = checkRequest(name, params, opts);
+      let request: PublicRequest | undefined;
       if (o.public) {
         publicDeclaration(def);
-        Object.assign(params, publicPeriods(checked, { on: params.on as string | undefined, asOf: params.asOf as string | undefined }));
+        request = { ...publicPeriods(checked, { on: params.on as string | undefined, asOf: params.asOf as string | undefined }), ...(checked.municipality ? { municipality: checked.municipality } : {}) };
       }
       await withDatabase(globals(cmd), async (db) => {
         await ensureProjectionSchema(db.conn);
@@ -238,14 +240,16 @@ export function commands(program: Command): void {
           process.stderr.write(`wrote ${n} rows to ${o.out}\n`);
           return;
         }
-        let result = await runReport(db.conn, name, params, opts);
-        if (o.public) {
-          const shown = publicReport(result, { threshold: o.threshold ?? DEFAULT_THRESHOLD });
-          if (shown.exposed.length > 0) {
-            process.stderr.write(`sel104: note: ${shown.exposed.length} withheld counts may still be worked out from the <${shown.threshold} marks and the sums alone (${shown.exposed[0]}${shown.exposed.length > 1 ? ', …' : ''}); a longer period or fewer categories protects them\n`);
+        let result: ReportResult;
+        if (request) {
+          // the year's publication: every public report and the council report, suppressed together
+          const threshold = o.threshold ?? DEFAULT_THRESHOLD;
+          const published = await publishedReport(def.name, request, (year) => buildPublication(db.conn, year, { ...opts, threshold }));
+          if (published.exposed.length > 0) {
+            process.stderr.write(`sel104: note: ${published.exposed.length} withheld counts may still be worked out from the <${threshold} marks and the sums alone (${published.exposed[0]}${published.exposed.length > 1 ? ', …' : ''}); fewer categories protect them\n`);
           }
-          result = publicResult(result, shown);
-        }
+          result = published.result;
+        } else result = await runReport(db.conn, name, params, opts);
         const body = o.format === 'arrow' ? (o.public ? publicArrowIpc(result) : toArrowIpc(result)) : renderText(result, o.format);
         if (o.out) {
           writeFileSync(o.out, body);

@@ -217,7 +217,10 @@ export function combineSystems(...systems: readonly CountSystem[]): CountSystem 
       values.set(id, v);
     }
   }
-  return { values, constraints: systems.flatMap((s) => s.constraints), unpublished: new Set(systems.flatMap((s) => [...(s.unpublished ?? [])])) };
+  // A count one system never prints and another prints is published.
+  const printed = new Set(systems.flatMap((s) => [...s.values.keys()].filter((id) => !(s.unpublished?.has(id) ?? false))));
+  const unpublished = new Set(systems.flatMap((s) => [...(s.unpublished ?? [])]).filter((id) => !printed.has(id)));
+  return { values, constraints: systems.flatMap((s) => s.constraints), unpublished };
 }
 
 /** The display grid of one table in a system, margins last: rows × cols cells plus a total row and column. */

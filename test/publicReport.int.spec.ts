@@ -9,6 +9,11 @@ import { Sel104Error } from '../schemas/errors.ts';
 import { loadStandards } from '../schemas/standard.ts';
 import { cli, tempDir } from './helpers.ts';
 import { caseOf, given, type Scenario } from './scenario.ts';
+import { cells, leaks, type Facts } from './attacker.ts';
+import { buildCouncil } from '../reports/council/build.ts';
+import type { Shown } from '../reports/council/cells.ts';
+import { councilPeriod, endOfYear } from '../reports/council/period.ts';
+import { buildPublication, publishedReport } from '../reports/publication.ts';
 
 /**
  * The public version of the reports (issue 6, diskretionering) over a small Lejre year in which
@@ -47,137 +52,6 @@ const events = [
   }),
 ];
 const YEAR = { municipality: '350', from: '2024-01-01', to: '2024-12-31', on: '2024-12-31' } as const;
-
-// ---------------------------------------------------------------------------------------------
-// The attacker. It reads what is published: a number is known, `<5` is 1–4, `.` is any count
-// (with readsMarkers: 0 or at least 5, since a small one would say `<5`); a count never shown is
-// any count. It knows the sums below, worked out by hand from the reports' definitions, and
-// that a shown percentage of a known denominator gives its count back. It subtracts, eliminates
-// exactly over the rationals, and narrows bounds through the sums and orderings until nothing
-// changes. A withheld or never-shown small count it pins is a leak.
-// ---------------------------------------------------------------------------------------------
-
-interface Facts {
-  /** total = Σ parts */
-  sums: [string, string[]][];
-  /** less ≤ more (a cumulative column) */
-  orders: [string, string][];
-  /** A shown percentage of a denominator gives back its count. */
-  shares: { pct: string; count: string; of: string }[];
-}
-
-type Fraction = readonly [bigint, bigint];
-const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? (a < 0n ? -a : a) : gcd(b, a % b));
-const frac = (n: bigint, d = 1n): Fraction => {
-  const k = gcd(n, d) || 1n;
-  return d < 0n ? [-n / k, -d / k] : [n / k, d / k];
-};
-const minus = (a: Fraction, b: Fraction) => frac(a[0] * b[1] - b[0] * a[1], a[1] * b[1]);
-const times = (a: Fraction, b: Fraction) => frac(a[0] * b[0], a[1] * b[1]);
-const over = (a: Fraction, b: Fraction) => frac(a[0] * b[1], a[1] * b[0]);
-
-function attack(published: ReadonlyMap<string, Cell>, facts: Facts, { readsMarkers }: { readsMarkers: boolean }): Map<string, number> {
-  const known = new Map<string, number>();
-  const lo = new Map<string, number>(), hi = new Map<string, number>(), gap = new Set<string>();
-  const names = new Set([...published.keys(), ...facts.sums.flat(2), ...facts.orders.flat(), ...facts.shares.flatMap((s) => [s.count, s.of])]);
-  for (const name of names) {
-    const text = published.get(name);
-    if (typeof text === 'number') known.set(name, text);
-    else if (text === '<5') lo.set(name, 1), hi.set(name, 4);
-    else {
-      lo.set(name, 0), hi.set(name, Infinity);
-      if (text === '.' && readsMarkers) gap.add(name);
-    }
-  }
-  const fix = (name: string, v: number): boolean => {
-    if (known.has(name)) return false;
-    expect(Number.isInteger(v) && v >= lo.get(name)! && v <= hi.get(name)!, `${name} = ${v}`).toBe(true);
-    known.set(name, v);
-    return true;
-  };
-  const bound = (name: string, l: number, h: number): boolean => {
-    if (known.has(name)) return false;
-    let newLo = Math.max(lo.get(name)!, Math.ceil(l)), newHi = Math.min(hi.get(name)!, Math.floor(h));
-    if (gap.has(name) && newLo >= 1 && newLo <= 4) newLo = 5;
-    if (gap.has(name) && newHi <= 4) newHi = 0;
-    if (newLo === lo.get(name) && newHi === hi.get(name)) return false;
-    lo.set(name, newLo), hi.set(name, newHi);
-    if (newLo === newHi) fix(name, newLo);
-    return true;
-  };
-  const range = (name: string): [number, number] => (known.has(name) ? [known.get(name)!, known.get(name)!] : [lo.get(name)!, hi.get(name)!]);
-
-  for (let progress = true; progress; ) {
-    progress = false;
-    for (const { pct, count, of } of facts.shares) {
-      const p = published.get(pct);
-      if (typeof p === 'number' && known.has(of)) progress = fix(count, Math.round((p * known.get(of)!) / 100)) || progress;
-    }
-    // Exact elimination: a row left with one unknown gives it.
-    const unknown = [...new Set(facts.sums.flat(2))].filter((n) => !known.has(n));
-    const col = new Map(unknown.map((n, j) => [n, j]));
-    const rows = facts.sums.map(([total, parts]) => {
-      const row: Fraction[] = Array.from({ length: unknown.length + 1 }, () => frac(0n));
-      for (const [name, sign] of [[total, 1n], ...parts.map((p) => [p, -1n] as const)] as const) {
-        const j = col.get(name);
-        if (j === undefined) row[unknown.length] = minus(row[unknown.length]!, frac(sign * BigInt(known.get(name)!)));
-        else row[j] = frac(row[j]![0] + sign * row[j]![1], row[j]![1]);
-      }
-      return row;
-    });
-    let rank = 0;
-    for (let j = 0; j < unknown.length; j++) {
-      const p = rows.findIndex((r, k) => k >= rank && r[j]![0] !== 0n);
-      if (p < 0) continue;
-      [rows[rank], rows[p]] = [rows[p]!, rows[rank]!];
-      const pivot = rows[rank]!.map((x) => over(x, rows[rank]![j]!));
-      rows[rank] = pivot;
-      rows.forEach((r, k) => {
-        if (k !== rank && r[j]![0] !== 0n) rows[k] = r.map((x, m) => minus(x, times(r[j]!, pivot[m]!)));
-      });
-      rank++;
-    }
-    for (const r of rows.slice(0, rank)) {
-      const left = r.slice(0, unknown.length).flatMap((x, j) => (x[0] === 0n ? [] : [j]));
-      if (left.length !== 1) continue;
-      const v = over(r[unknown.length]!, r[left[0]!]!);
-      progress = fix(unknown[left[0]!]!, Number(v[0]) / Number(v[1])) || progress;
-    }
-    // Bounds through the sums and the orderings.
-    for (const [total, parts] of facts.sums) {
-      const [tLo, tHi] = range(total);
-      // Sums of the other parts' bounds, term by term: an infinite bound is never subtracted.
-      const others = (k: number, end: 0 | 1) => parts.reduce((s, p, j) => (j === k ? s : s + range(p)[end]), 0);
-      progress = bound(total, others(-1, 0), others(-1, 1)) || progress;
-      parts.forEach((p, k) => {
-        progress = bound(p, tLo - others(k, 1), tHi - others(k, 0)) || progress;
-      });
-    }
-    for (const [less, more] of facts.orders) {
-      progress = bound(less, 0, range(more)[1]) || progress;
-      progress = bound(more, range(less)[0], Infinity) || progress;
-    }
-  }
-  return new Map([...known].filter(([name]) => typeof published.get(name) !== 'number'));
-}
-
-/** What the attacker must not pin: every withheld count, and every small count never shown. */
-function leaks(published: ReadonlyMap<string, Cell>, truth: ReadonlyMap<string, number>, facts: Facts): string[] {
-  const out: string[] = [];
-  for (const readsMarkers of [false, true]) {
-    for (const [name, v] of attack(published, facts, { readsMarkers })) {
-      expect(v, name).toBe(truth.get(name));
-      const shown = published.get(name);
-      if (shown === '<5' || shown === '.' || (shown === undefined && v >= 1 && v <= 4)) out.push(`${name} = ${v}${readsMarkers ? ' (reading . as 0 or ≥ 5)' : ''}`);
-    }
-  }
-  return out;
-}
-
-/** The cells of rows as `prefix.key.column` (key: the row's labels). */
-function cells(prefix: string, rows: readonly Record<string, Cell>[], key: (r: Record<string, Cell>) => string): Map<string, Cell> {
-  return new Map(rows.flatMap((r) => Object.entries(r).map(([c, v]) => [`${prefix}.${key(r)}.${c}`, v] as const)));
-}
 
 describe('publicReport (small-number suppression of the aggregate reports)', () => {
   const standards = loadStandards();
@@ -222,17 +96,11 @@ describe('publicReport (small-number suppression of the aggregate reports)', () 
     ]);
   });
 
-  it('processing-time-curve: the weeks where 1–4 were decided are withheld, and the rows next to them, not the rest', async () => {
-    const pub = publicReport(await run('processing-time-curve'));
-    expect(pub.rows).toHaveLength(52);
-    expect(new Set(pub.rows.map((r) => r.decided))).toEqual(new Set([10]));
-    // Within 1, 2, 5, 9 and 18 weeks: 1, 2, 6, 8, 10. Weeks 1–4 hold 1 or 2 (<5); the 2 decided in
-    // week 9 and the 2 in week 18 each withhold the week before (6 of week 8, 8 of week 17).
-    const within = (w: number) => pub.rows[w - 1]!.decidedWithin;
-    const share = (w: number) => pub.rows[w - 1]!.sharePct;
-    expect([1, 2, 3, 4].map(within)).toEqual(['<5', '<5', '<5', '<5']);
-    expect([5, 6, 7, 8, 9, 16, 17, 18, 52].map(within)).toEqual([6, 6, 6, '.', 8, 8, '.', 10, 10]);
-    expect([1, 4, 5, 8, 9, 17, 18].map(share)).toEqual(['.', '.', 60, '.', 80, '.', 100]);
+  it('the processing-time curve and days per week by offer are refused: their small cells would withhold the year\'s decisions and grants in effect everywhere', async () => {
+    for (const [name, why] of [['processing-time-curve', /weekly counts of decisions/], ['days-per-week-by-offer', /offer × days cells/]] as const) {
+      const full = await run(name);
+      expect(() => publicReport(full), name).toThrow(why);
+    }
   });
 
   it('days-per-week: 2 grants of two days are <5, and the 6 of three days . (the grants in effect, 8, are in volume)', async () => {
@@ -267,7 +135,6 @@ describe('publicReport (small-number suppression of the aggregate reports)', () 
     };
     await add('volume', () => '350');
     await add('processing-time', (r) => String(r.standardVersion));
-    await add('processing-time-curve', (r) => `w${String(r.weeks)}`);
     await add('days-per-week', (r) => `d${String(r.daysPerWeek)}`);
     await add('complaints', () => '350');
     const hidden = (name: string, v: number) => (truth.set(name, v), name);
@@ -287,11 +154,6 @@ describe('publicReport (small-number suppression of the aggregate reports)', () 
       [pt('overdue'), [pt('overdueWithoutNotice'), hidden('notified', 1)]],
     );
     facts.shares.push({ pct: pt('compliancePct'), count: pt('withinDeadline'), of: pt('decided') });
-    // The curve: never falls, and ends at most at decided; each share gives its count back.
-    const cw = (w: number) => `processing-time-curve.w${w}.decidedWithin`;
-    for (let w = 2; w <= 52; w++) facts.orders.push([cw(w - 1), cw(w)]);
-    facts.orders.push([cw(52), 'processing-time-curve.w1.decided']);
-    for (let w = 1; w <= 52; w++) facts.shares.push({ pct: `processing-time-curve.w${w}.sharePct`, count: cw(w), of: 'processing-time-curve.w1.decided' });
     // complaints: reassessed or not; forwarded or not; made in time or not (5 and 1).
     const k = (c: string) => `complaints.350.${c}`;
     facts.sums.push(
@@ -309,11 +171,105 @@ describe('publicReport (small-number suppression of the aggregate reports)', () 
     expect(leaks(published, truth, facts)).toEqual([]);
 
     // The attacker is not toothless: with the `.` cells shown (primary suppression only), it wins
-    // back small counts by subtraction, from the shares, and from the curve's order.
+    // back small counts by subtraction and from the shares.
     const primaryOnly = new Map([...published].map(([name, shown]) => [name, shown === '.' && truth.has(name) ? truth.get(name)! : shown]));
     expect(leaks(primaryOnly, truth, facts)).toEqual(expect.arrayContaining([
-      'volume.350.rejected = 2', 'withTransport = 3', 'days-per-week.d2.grants = 2', 'late = 2', 'untimely = 1', 'processing-time-curve.w2.decidedWithin = 2',
+      'volume.350.rejected = 2', 'withTransport = 3', 'days-per-week.d2.grants = 2', 'late = 2', 'untimely = 1',
     ]));
+  });
+
+  describe("the year's publication: every public report and the council report as one system", () => {
+    const now = new Date('2026-06-01T12:00:00Z');
+    const council = (seal: 'alone' | 'publication') => async (): Promise<Shown> => seal === 'alone'
+      ? (await buildCouncil(s.db.conn, '350', councilPeriod(2024, endOfYear(2024), now), standards)).book.seal()
+      : (await buildPublication(s.db.conn, 2024, { standards, now })).council.get('350')!.shown;
+    const publicRows = (seal: 'alone' | 'publication') => async (name: string): Promise<Record<string, Cell>[]> => seal === 'alone'
+      ? publicReport(await run(name)).rows
+      : (await publishedReport(name, { municipality: '350', from: YEAR.from, to: YEAR.to }, (year) => buildPublication(s.db.conn, year, { standards, now }))).result.rows;
+    // The council report's counts that the public reports show too, worked out by hand from its
+    // tables: [council report cell, public report cell].
+    const SAME: readonly [string, string][] = [
+      ['grants-in-effect', 'volume.350.grantsInEffect'], ['grants-in-effect', 'follow-up.350.activeGrants'],
+      ['decisions', 'volume.350.decisions'], ['decisions', 'complaints.350.decisions'],
+      ['vol.applications', 'volume.350.applications'], ['vol.withdrawn', 'volume.350.withdrawn'], ['vol.rejected', 'volume.350.rejected'],
+      ...[1, 2, 3, 4, 5].map((d): [string, string] => [`dpw.d${d}`, `days-per-week.d${d}.grants`]),
+      ['cpl.complaints', 'complaints.350.complaints'], ['cpl.maintained', 'complaints.350.maintained'], ['cpl.forwarded', 'complaints.350.forwarded'],
+      ['fu.overdue', 'follow-up.350.overdue'], ['fu.all.held', 'follow-up.350.held'],
+    ];
+
+    /** What a reader of both gets: the public reports' cells and the council report's (as `council.<id>`), the truth, and the sums that tie them. */
+    async function read(seal: 'alone' | 'publication') {
+      const published = new Map<string, Cell>();
+      const truth = new Map<string, number>();
+      const add = async (name: string, key: (r: Record<string, Cell>) => string) => {
+        for (const [k, v] of cells(name, await publicRows(seal)(name), key)) published.set(k, v);
+        for (const [k, v] of cells(name, (await run(name)).rows, key)) if (typeof v === 'number') truth.set(k, v);
+      };
+      await add('volume', () => '350');
+      await add('days-per-week', (r) => `d${String(r.daysPerWeek)}`);
+      await add('complaints', () => '350');
+      await add('follow-up', () => '350');
+      const shown = await council(seal)();
+      const book = ['grants-in-effect', 'decisions', 'grants-decided', 'vol.applications', 'vol.withdrawn', 'vol.rejected', 'vol.transport', 'vol.no-transport',
+        ...[1, 2, 3, 4, 5].map((d) => `dpw.d${d}`), 'vum.none', 'vum.0-2', 'vum.3', 'vum.4', 'cpl.complaints', 'cpl.maintained', 'cpl.forwarded', 'cpl.timely', 'cpl.untimely', 'fu.overdue', 'fu.all.held'];
+      for (const id of book) {
+        const text = shown.count(id);
+        published.set(`council.${id}`, /^\d+$/.test(text) ? Number(text) : text);
+        truth.set(`council.${id}`, shown.system.values.get(id)!);
+      }
+      const facts: Facts = { sums: [], orders: [], shares: [] };
+      const c = (id: string) => `council.${id}`;
+      const v = (col: string) => `volume.350.${col}`;
+      facts.sums.push(
+        ...SAME.map(([id, cell]): [string, string[]] => [c(id), [cell]]),
+        // volume's table: decisions by outcome, grants by transport; the council report's grants in effect by days and by VUM group
+        [v('decisions'), [v('granted'), v('partlyGranted'), v('rejected')]],
+        [c('decisions'), [c('grants-decided'), c('vol.rejected')]],
+        [c('grants-decided'), [v('granted'), v('partlyGranted')]],
+        [c('grants-decided'), [c('vol.transport'), c('vol.no-transport')]],
+        [c('grants-in-effect'), [1, 2, 3, 4, 5].map((d) => c(`dpw.d${d}`))],
+        [c('grants-in-effect'), ['vum.none', 'vum.0-2', 'vum.3', 'vum.4'].map(c)],
+        [c('cpl.complaints'), [c('cpl.forwarded'), 'complaints not forwarded']],
+        // the council report's complaints made within the time limit, and not (5 and 1)
+        [c('cpl.complaints'), [c('cpl.timely'), c('cpl.untimely')]],
+        [c('grants-in-effect'), [c('fu.overdue'), 'grants not overdue']],
+      );
+      truth.set('complaints not forwarded', 0);
+      truth.set('grants not overdue', truth.get(c('grants-in-effect'))! - truth.get(c('fu.overdue'))!);
+      return { published, truth, facts };
+    }
+
+    it('shows every count the two print alike (each alone, the council report withheld the 6 complaints public complaints printed)', async () => {
+      const { published } = await read('publication');
+      for (const [id, cell] of SAME) expect(published.get(cell), `${id} / ${cell}`).toBe(published.get(`council.${id}`));
+      // each suppressed alone, they disagreed: here the council report withheld what public volume printed
+      const alone = (await read('alone')).published;
+      expect(SAME.filter(([id, cell]) => alone.get(cell) !== alone.get(`council.${id}`)).map(([id, cell]) => `${id} ${String(alone.get(`council.${id}`))}, ${cell} ${String(alone.get(cell))}`))
+        .toEqual(['cpl.complaints ., complaints.350.complaints 6', 'cpl.maintained ., complaints.350.maintained 6']);
+    });
+
+    it('an attacker with the council report and every public report of the year wins back nothing; with each suppressed alone, it did', async () => {
+      const { published, truth, facts } = await read('publication');
+      for (const [name, shown] of published) {
+        if (shown === '<5') expect(truth.get(name), name).toBeGreaterThanOrEqual(1), expect(truth.get(name), name).toBeLessThanOrEqual(4);
+        else if (typeof shown === 'number') expect(shown, name).toBe(truth.get(name));
+      }
+      expect(leaks(published, truth, facts)).toEqual([]);
+      const alone = await read('alone');
+      // the council report withheld the 6 complaints to protect the 1 made late (5 in time, `.`);
+      // public complaints printed the 6, and with `.` read as 0 or at least 5, 6 = 5 + 1
+      expect(leaks(alone.published, alone.truth, alone.facts)).toEqual(expect.arrayContaining(['council.cpl.untimely = 1 (reading . as 0 or ≥ 5)']));
+    });
+
+    it('a public report over several years has each year as its own publication shows it', async () => {
+      const two = await publishedReport('volume', { municipality: '350', from: '2023-01-01', to: YEAR.to, by: 'year' }, (year) => buildPublication(s.db.conn, year, { standards, now }));
+      expect(two.result.columns[0]).toBe('period');
+      expect(two.result.rows.map((r) => r.period)).toEqual(['2023', '2024']);
+      const { period: _, ...of2024 } = two.result.rows[1]!;
+      expect(of2024).toEqual((await publicRows('publication')('volume'))[0]);
+      // 2023 has no events: zeros, shown
+      expect(two.result.rows[0]).toMatchObject({ applications: 0, decisions: 0, grantsInEffect: 0 });
+    });
   });
 
   it('every aggregate report of the scenario can be published, by month too, and its marks are true', async () => {
@@ -372,14 +328,19 @@ describe('publicReport (small-number suppression of the aggregate reports)', () 
     it('volume --public --format json prints the suppressed rows; csv too', () => {
       const json = cli(['report', 'volume', '--public', '--format', 'json', ...year], { db: tmp.db });
       expect(json.status, json.stderr).toBe(0);
+      // As the year's publication shows it, with every public report and the council report:
+      // 10 decisions = 8 granted + 0 + 2 rejected (<5) and 8 in effect = 2 of two days (<5) + 6 of
+      // three each need a second count withheld; here the decisions and the grants in effect,
+      // which more sums of the council report hold (the quarters, the VUM groups).
       expect(JSON.parse(json.stdout)).toEqual([{
-        municipality: '350', applications: 14, withdrawn: '<5', decisions: 10, granted: '.', partlyGranted: 0, rejected: '<5',
-        grantsInEffect: 8, starts: 0, ends: 0, transportSharePct: '.',
+        municipality: '350', applications: 14, withdrawn: '<5', decisions: '.', granted: 8, partlyGranted: 0, rejected: '<5',
+        grantsInEffect: '.', starts: 0, ends: 0, transportSharePct: '.',
       }]);
       const csv = cli(['report', 'volume', '--public', '--threshold', '3', '--format', 'csv', ...year], { db: tmp.db });
       expect(csv.stdout.trimEnd().split('\n')).toEqual([
         'municipality,applications,withdrawn,decisions,granted,partlyGranted,rejected,grantsInEffect,starts,ends,transportSharePct',
-        '350,14,<3,10,.,0,<3,8,0,0,.',
+        // (at another threshold than the council report's, the publication is the public reports alone)
+        '350,14,<3,10,.,0,<3,.,0,0,.',
       ]);
       // Without --public, the same command shows every count.
       expect(JSON.parse(cli(['report', 'volume', '--format', 'json', ...year], { db: tmp.db }).stdout)[0].rejected).toBe(2);
@@ -406,7 +367,7 @@ describe('publicReport (small-number suppression of the aggregate reports)', () 
     it('refuses a case-level report, parquet and a bad threshold in one line, exit 2', () => {
       for (const [args, message] of [
         [['open-applications', '--public'], /^sel104: report "open-applications" lists cases .*\[SEL104_ERR_NOT_PUBLIC\]$/],
-        // (with -by-offer beside it, an offer's four level cells shown <5 under its <5 pinned them all)
+        // (beside -by-level, an offer's four level cells shown <5 under its <5 pinned them all)
         [['days-per-week-by-offer-level', '--public'], /^sel104: report "days-per-week-by-offer-level" has no public version: its offer × level cells, .*\[SEL104_ERR_NOT_PUBLIC\]$/],
         [['volume', '--public', '--format', 'parquet', '--out', join(tmp.dir, 'v.parquet')], /^sel104: --public does not write parquet.*\[SEL104_ERR_USAGE\]$/],
         [['volume', '--public', '--threshold', '1'], /^sel104: --threshold: must be a whole number ≥ 2.*\[SEL104_ERR_USAGE\]$/],
@@ -414,7 +375,10 @@ describe('publicReport (small-number suppression of the aggregate reports)', () 
         // (after year's --to: a half year, which with the year would give its other half's small counts away)
         [['volume', '--public', '--to', '2024-06-30'], /^sel104: --to: a public report covers whole calendar years that have ended .*\[SEL104_ERR_BAD_PARAMETER\]$/],
         [['volume', '--public', '--by', 'quarter'], /^sel104: --by: a public report covers whole calendar years that have ended .*\[SEL104_ERR_BAD_PARAMETER\]$/],
-        [['days-per-week-by-offer', '--public', '--offer', 'o-1'], /^sel104: --offer: a public report has every offer's rows, suppressed together; .*\[SEL104_ERR_BAD_PARAMETER\]$/],
+        [['absence', '--public', '--offer', 'o-1'], /^sel104: --offer: a public report has every offer's rows, suppressed together; .*\[SEL104_ERR_BAD_PARAMETER\]$/],
+        // (two years summed, beside each year's own report, would give a year's small counts away)
+        [['volume', '--public', '--from', '2023-01-01'], /^sel104: --by: a public report covers whole calendar years .*; 2023–2024 needs a row per year \(by year\).*\[SEL104_ERR_BAD_PARAMETER\]$/],
+        [['processing-time-curve', '--public'], /^sel104: report "processing-time-curve" has no public version: its weekly counts of decisions, .*\[SEL104_ERR_NOT_PUBLIC\]$/],
       ] as const) {
         const given = args as readonly string[];
         // the year's options but those the case gives itself (each flag with its value)

@@ -63,8 +63,24 @@ export class CountBook {
     this.#systems.push(tableWithMargins(values, cellId));
   }
 
+  /**
+   * The book's counts and sums. A sum naming a cell the book does not hold ties the report to a
+   * count of another output (a public report's cumulative curve, its offers by days): it is kept
+   * only when that output is in the same system (reports/publication.ts), else dropped here.
+   */
+  system(): CountSystem {
+    const all = this.rawSystem();
+    return { ...all, constraints: all.constraints.filter(({ total, parts }) => [total, ...parts].every((id) => all.values.has(id))) };
+  }
+
+  /** Every count and sum registered, the sums naming counts of other outputs too. */
+  rawSystem(): CountSystem {
+    return combineSystems(...this.#systems);
+  }
+
+  /** The report suppressed on its own: for a year not over or another as-of moment than its end. */
   seal(): Shown {
-    const system = combineSystems(...this.#systems);
+    const system = this.system();
     return new Shown(system, suppress(system));
   }
 }

@@ -62,6 +62,9 @@ export const volumeSection: SectionBuilder = (data, book) => {
   const byLevel = new Map<string, number>([...LEVEL_GROUPS.map((g) => [g.key, 0] as const)]);
   for (const r of data.daysPerWeekByLevel) byLevel.set(level(r), (byLevel.get(level(r)) ?? 0) + count(r, 'grants'));
   book.sum(SHARED.grantsInEffect, [...byLevel.keys()].map((k) => book.cell(`vum.${k}`, byLevel.get(k)!)));
+  // Beside the public days-per-week-by-level, whose rows give each level's grants (reports/publication.ts).
+  book.sum('vum.none', ['dpw.l:none']);
+  for (const g of LEVEL_GROUPS) book.sum(`vum.${g.key}`, g.levels.map((l) => `dpw.l:${l}`));
   const minLevel = versionInForce(data.standard, period.to)?.targetGroup.minFunctionLevel ?? null;
   const inTarget = LEVEL_GROUPS.filter((g) => minLevel !== null && g.levels.every((l) => l >= minLevel)).map((g) => g.key);
   if (minLevel !== null && inTarget.length > 1) {
