@@ -112,7 +112,8 @@ const REPORT_ROUTE_SCHEMA = {
     'JSON rows by default; an Arrow IPC stream for Accept: application/vnd.apache.arrow.stream; CSV for Accept: text/csv. ' +
     'The Accept header is weighed by its q-values (*/* or none: JSON); one that accepts none of the three is 406. format=json|csv|arrow stands in for it (download links). ' +
     'A token with the role council (and not read) always gets the public version: aggregate reports only (case-level reports are 403), ' +
-    'counts from 1 to 4 as "<5", counts and percentages that would give them away as "." (so count cells may be strings; in Arrow, those columns are Utf8). ' +
+    'counts from 1 to 4 as "<5", counts and percentages that would give them away as "." (so count cells may be strings; in Arrow, those columns are Utf8), ' +
+    'over whole calendar years that have ended (several years by=year), each year suppressed together with every other public report and the council report of that year. ' +
     'standard-evidence, composed of many report runs, is kept until the projection moves (header x-sel104-cache: hit or miss); Cache-Control: no-cache runs it again.',
   tags: ['reports'],
   params: { type: 'object', properties: { name: { type: 'string', enum: [...REPORT_NAMES] } }, required: ['name'] },
