@@ -126,7 +126,7 @@ export async function buildPublication(conn: DuckDBConnection, year: number, { s
     const built = withCouncil && standards.has(m) ? await buildCouncil(conn, m, period, standards) : undefined;
     const systems: CountSystem[] = [...parts.map((p) => p.counted.system), ...(built ? [built.book.rawSystem()] : [])];
     const joined = combineSystems(...systems);
-    const linked = combineSystems(joined, links(joined, m, results, built?.data.migrations ?? []));
+    const linked = combineSystems(joined, links(joined, m, results, built?.data.migrations ?? [], threshold));
     const system = resolve(linked);
     const suppression = suppressByParts(system, threshold);
     for (const { name, d, indexes, counted } of parts) {
@@ -153,7 +153,7 @@ const described = (counted: CountedRows, id: CellId): boolean => counted.describ
  * The sums that tie the public reports to each other beyond their own rows, and the counts they
  * need that no output prints (an offer's grants): registered only where they hold.
  */
-function links(system: CountSystem, municipality: string, results: ReadonlyMap<string, ReportResult>, councilMigrations: readonly Row[]): CountSystem {
+function links(system: CountSystem, municipality: string, results: ReadonlyMap<string, ReportResult>, councilMigrations: readonly Row[], threshold: number): CountSystem {
   const values = new Map<CellId, number>();
   const unpublished = new Set<CellId>();
   const constraints: Constraint[] = [];
@@ -187,12 +187,14 @@ function links(system: CountSystem, municipality: string, results: ReadonlyMap<s
       unpublished.add('grants-decided');
     }
     tie('grants-decided', ['vol.granted', 'vol.partly']);
+    // (registered only when small, as the council report does: a larger one is no secret)
     for (const r of rowsOf('eligibility')) {
       const id = `eli.${String(r.rule)}`, rest = `${id}.rest`;
       if (!has(id) || has(rest)) continue;
-      values.set(rest, value('grants-decided') - value(id));
-      if (value(rest) >= 0) tie('grants-decided', [id, rest]);
-      else values.delete(rest);
+      const n = value('grants-decided') - value(id);
+      if (n < 1 || n >= threshold) continue;
+      values.set(rest, n);
+      tie('grants-decided', [id, rest]);
     }
   }
 
