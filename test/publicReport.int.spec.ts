@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findReport } from '../reports/catalogue.ts';
@@ -362,6 +362,25 @@ describe('publicReport (small-number suppression of the aggregate reports)', () 
       const other = cli(['report', 'volume', '--offer', 'o-1', '--format', 'json', ...year], { db: tmp.db });
       expect(other.status).toBe(2);
       expect(other.stderr).toMatch(/^sel104: --offer: volume has no row per offer; offer narrows days-per-week-by-offer, .*\[SEL104_ERR_BAD_PARAMETER\]\n$/);
+    });
+
+    it('the council report of the ended year prints its counts as the public reports do, and says its suppression is shared; as of another moment it is its own', () => {
+      const json = (name: string) => JSON.parse(cli(['report', name, '--public', '--format', 'json', ...year], { db: tmp.db }).stdout)[0];
+      const [volume, complaints] = [json('volume'), json('complaints')];
+      const out = join(tmp.dir, 'council.html');
+      const row = (doc: string, label: string) => doc.match(new RegExp(`<td>${label}</td><td class="num">([^<]*)</td>`))?.[1]?.replace('&lt;', '<');
+      const inEffect = 'Bevillinger i kraft 31. december 2024';
+      // the default as-of is the end of 2024, which has passed: the year's publication
+      expect(cli(['council-report', '--municipality', '350', '--year', '2024', '--format', 'html', '--out', out], { db: tmp.db }).status).toBe(0);
+      const joint = readFileSync(out, 'utf8');
+      expect(joint).toContain('Udeladelserne er fælles med årets offentlige opgørelser');
+      expect([row(joint, inEffect), row(joint, 'Klager over afgørelser'), row(joint, 'Afslag')]).toEqual([volume.grantsInEffect, complaints.complaints, volume.rejected].map(String));
+      expect(volume.grantsInEffect).toBe('.');
+      // one second earlier is another moment, suppressed alone: there the 8 in effect are printed (and 6 = 2 of two days + a `.`)
+      expect(cli(['council-report', '--municipality', '350', '--year', '2024', '--as-of', '2024-12-31T23:59:59+01:00', '--format', 'html', '--out', out], { db: tmp.db }).status).toBe(0);
+      const alone = readFileSync(out, 'utf8');
+      expect(alone).toContain('diskretioneret for sig');
+      expect(row(alone, inEffect)).toBe('8');
     });
 
     it('refuses a case-level report, parquet and a bad threshold in one line, exit 2', () => {

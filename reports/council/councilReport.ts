@@ -23,15 +23,14 @@ export async function councilReportHtml(conn: DuckDBConnection, { municipality, 
   // A year that has ended, read as of its end, is printed from its publication: one suppression
   // with every public report of the year (reports/publication.ts). Any other moment is its own.
   const ofYear = period.complete && Date.parse(period.asOf) === Date.parse(endOfYear(period.year)) && Date.parse(period.asOf) < Date.now();
-  const { data, drafts, shown } = ofYear
-    ? await (async () => {
-      const { built, shown } = (await buildPublication(conn, period.year, { standards })).council.get(municipality)!;
-      return { ...built, shown };
-    })()
+  const { built, shown } = ofYear
+    ? (await buildPublication(conn, period.year, { standards })).council.get(municipality)!
     : await (async () => {
       const built = await buildCouncil(conn, municipality, period, standards);
-      return { ...built, shown: built.book.seal() };
+      return { built, shown: built.book.seal() };
     })();
+  const { data, drafts, book } = built;
+  const own = book.system().values;
   const sections: Section[] = [];
   for (const draft of drafts) sections.push(await draft.render(shown));
   return councilHtml({
@@ -41,7 +40,8 @@ export async function councilReportHtml(conn: DuckDBConnection, { municipality, 
     provenance: await provenance(conn, municipality, period.asOf),
     versions: versionsInForce(standard, period, data.processingTime),
     sections,
-    exposed: shown.suppression.exposed.size,
+    exposed: [...shown.suppression.exposed].filter((id) => own.has(id)).length,
+    withPublic: ofYear,
     marks: shown.marks,
     simulated: await holdsSimulatedEvents(conn),
   });

@@ -19,6 +19,8 @@ export interface CouncilDocument {
   sections: readonly Section[];
   /** Withheld counts the sums alone give away (suppression.ts `exposed`); normally none. */
   exposed: number;
+  /** Suppressed together with the year's public reports (reports/publication.ts). */
+  withPublic: boolean;
   marks: { small: string; withheld: string };
   /** The events are the simulator's (the demo): the report says so on its front page. */
   simulated?: boolean;
@@ -130,7 +132,7 @@ ${highlights.length === 0 ? '' : `<div class="highlights">${highlights.map((h) =
 <section class="box marks" aria-labelledby="tegn">
 <h2 class="box-title" id="tegn">Små tal og tegnforklaring</h2>
 <p><strong>${escapeHtml(doc.marks.small)}</strong>: færre end 5. <strong>${escapeHtml(doc.marks.withheld)}</strong>: udeladt for at beskytte små tal. <strong>–</strong>: ikke relevant eller ingen at beregne en andel af.</p>
-<p>Tal fra 1 til 4 vises ikke, og andre tal er udeladt, så et lille tal ikke kan regnes ud fra totaler, rækker, kolonner eller rapportens andre tabeller. Andele og medianer, der bygger på et udeladt tal, er også udeladt, og figurerne viser kun tal, der står i tabellerne.${doc.exposed > 0 ? ` Bemærk: ${formatInt(doc.exposed)} små tal kan ikke beskyttes fuldt ud, fordi totalerne alene afslører dem.` : ''}</p>
+<p>Tal fra 1 til 4 vises ikke, og andre tal er udeladt, så et lille tal ikke kan regnes ud fra totaler, rækker, kolonner eller rapportens andre tabeller. Andele og medianer, der bygger på et udeladt tal, er også udeladt, og figurerne viser kun tal, der står i tabellerne. ${doc.withPublic ? 'Udeladelserne er fælles med årets offentlige opgørelser fra samme data, så et tal, der er udeladt her, heller ikke står dér.' : 'Rapporten er ikke opgjort ved årets afslutning og er derfor diskretioneret for sig, uden årets offentlige opgørelser.'}${doc.exposed > 0 ? ` Bemærk: ${formatInt(doc.exposed)} små tal kan ikke beskyttes fuldt ud, fordi totalerne alene afslører dem.` : ''}</p>
 </section>
 </div>`;
   return `<!DOCTYPE html>
