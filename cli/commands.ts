@@ -218,7 +218,7 @@ export function commands(program: Command): void {
     .option('--offer <offerId>', `only this offer's rows (reports with a row per offer: ${OFFER_REPORTS.join(', ')})`)
     .addOption(new Option('--format <format>', 'output format').choices([...TEXT_FORMATS, ...FILE_FORMATS]).default(process.stdout.isTTY ? 'table' : 'json'))
     .option('--out <file>', 'write to this file (required for parquet and arrow)', outputFile('--out'))
-    .option('--public', 'the public version of an aggregate report: small counts shown as <5, and the counts and percentages that would give them away as .')
+    .option('--public', 'the public version of an aggregate report over whole ended years: small counts shown as <5, and the counts and percentages that would give them away, in it or in any other public report or the council report of the year, as .')
     .option('--threshold <n>', `with --public: counts from 1 to n − 1 are small, shown as <n (default ${DEFAULT_THRESHOLD})`, threshold)
     .action(async (name: string, o: { format: ReportFormat; out?: string; public?: boolean; threshold?: number; [k: string]: unknown }, cmd: Command) => {
       const params = Object.fromEntries(['municipality', 'from', 'to', 'on', 'asOf', 'by', 'offer'].filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
