@@ -2,6 +2,7 @@ import type { Shown } from '../cells.ts';
 import { percent } from '../cells.ts';
 import { count, num } from '../data.ts';
 import { formatInt } from '../danish.ts';
+import { DEFAULT_THRESHOLD } from '../../suppression.ts';
 import { publishedBars } from '../figures.ts';
 import { barFigure, SHARED, inYear, sentence, type SectionBuilder, type TableRow } from '../section.ts';
 import { versionInForce } from '../../../schemas/standard.ts';
@@ -69,8 +70,13 @@ export const complaintsSection: SectionBuilder = (data, book) => {
   book.cell('cpl.forwarded', forwarded);
   for (const a of APPEALS) book.cell(a.id, count(c, a.field));
   const pending = forwarded - APPEALS.reduce((s, a) => s + count(c, a.field), 0);
+  // With 1–4 forwarded, every outcome is 1–4 or 0 and a printed "awaiting" row can leave the
+  // marks one way to add up (Roskilde 2020 on the demo data: <5 = <5 + <5 + 0 + <5 + <5 pins
+  // 4 = 1 + 1 + 0 + 1 + 1): the row is left out, the count kept in the system unprinted.
+  const pendingRow = pending >= 0 && (forwarded === 0 || forwarded >= DEFAULT_THRESHOLD);
   if (pending >= 0) {
-    book.cell('cpl.pending', pending);
+    if (pendingRow) book.cell('cpl.pending', pending);
+    else book.unpublished('cpl.pending', pending);
     book.sum('cpl.forwarded', [...APPEALS.map((a) => a.id), 'cpl.pending']);
   }
   const reversal = ['cpl.upheld', 'cpl.changed', 'cpl.remitted'];
@@ -94,7 +100,7 @@ export const complaintsSection: SectionBuilder = (data, book) => {
         { label: 'sendt senere eller ikke sendt', cells: [maybe('cpl.fwd.late'), maybeShare('cpl.fwd.late', 'cpl.pm')], sub: true },
         { label: 'Sendt til Ankestyrelsen', cells: [shown.count('cpl.forwarded'), ''], total: true },
         ...APPEALS.map((a) => ({ label: `Ankestyrelsen: ${a.label}`, cells: [shown.count(a.id), ''], sub: true })),
-        ...(pending >= 0 ? [{ label: 'afventer Ankestyrelsen', cells: [shown.count('cpl.pending'), ''], sub: true }] : []),
+        ...(pendingRow ? [{ label: 'afventer Ankestyrelsen', cells: [shown.count('cpl.pending'), ''], sub: true }] : []),
         { label: 'Omgørelsesprocent', cells: ['', shown.pct(num(c, 'reversalRatePct'), reversal)], total: true },
         { label: 'Klager over sagsbehandlingen', cells: [shown.count('cpl.casehandling'), ''] },
       ];

@@ -79,6 +79,8 @@ export function registerCurve(book: CountBook, rows: readonly Row[], totals: Cur
       // published count could give a withheld one: then draw it only when none is withheld.
       const withheld = versions.some((v) => v.deadlineWeeks !== null && !shown.published(`${v.key}.within`, `${v.key}.late`));
       if (!linked && withheld) return { points: [], truncated: false };
+      // A point's share of the decisions gives the decisions back from its published count.
+      if (!shown.published(totals.decided)) return { points: [], truncated: kept.length > 0 };
       const points: CurvePoint[] = [];
       for (let j = 0; j < kept.length && shown.published(pieces[j]!); j++) {
         const r = rows[kept[j]!]!;
