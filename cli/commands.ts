@@ -244,6 +244,9 @@ export function commands(program: Command): void {
         if (request) {
           // the year's publication: every public report and the council report, suppressed together
           const threshold = o.threshold ?? DEFAULT_THRESHOLD;
+          if (threshold !== DEFAULT_THRESHOLD) {
+            process.stderr.write(`sel104: note: at threshold ${threshold} the year's public reports are suppressed without the council report (threshold ${DEFAULT_THRESHOLD}); published beside it, small counts can be worked out: use one threshold for every output\n`);
+          }
           const published = await publishedReport(def.name, request, (year) => buildPublication(db.conn, year, { ...opts, threshold }));
           if (published.exposed.length > 0) {
             process.stderr.write(`sel104: note: ${published.exposed.length} withheld counts may still be worked out from the <${threshold} marks and the sums alone (${published.exposed[0]}${published.exposed.length > 1 ? ', …' : ''}); fewer categories protect them\n`);

@@ -342,6 +342,8 @@ describe('publicReport (small-number suppression of the aggregate reports)', () 
         // (at another threshold than the council report's, the publication is the public reports alone)
         '350,14,<3,10,.,0,<3,.,0,0,.',
       ]);
+      expect(csv.stderr).toMatch(/^sel104: note: at threshold 3 the year's public reports are suppressed without the council report \(threshold 5\); .*use one threshold for every output\n$/);
+      expect(json.stderr).toBe('');
       // Without --public, the same command shows every count.
       expect(JSON.parse(cli(['report', 'volume', '--format', 'json', ...year], { db: tmp.db }).stdout)[0].rejected).toBe(2);
     });
